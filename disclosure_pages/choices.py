@@ -1,0 +1,81 @@
+"""Vocabulary shared by pages, workflow, archive and search."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Scope(models.TextChoices):
+    PUBLIC = "public", "社会公开"
+    PARTY = "party", "党内公开（全体党员）"
+    COMMITTEE = "committee", "委员（党支部委员、纪检组）"
+
+
+def scope_from_text(text: str | None) -> str:
+    """Map a catalogue's 公开范围 wording to who may see.
+
+    "党内公开或社会公开" leaves the choice to each item, so the node defaults to
+    the narrower 党内: an item is public only when someone says so.
+    """
+    value = (text or "").strip()
+    if not value:
+        return Scope.PARTY
+    if "委员" in value or "纪检组" in value:
+        return Scope.COMMITTEE
+    if "党内" in value or "党员" in value:
+        return Scope.PARTY
+    if "社会" in value or value in {"公开", "向社会公开"}:
+        return Scope.PUBLIC
+    return Scope.PARTY
+
+
+class Schedule(models.TextChoices):
+    ANNUAL = "annual", "年度"
+    SEMIANNUAL = "semiannual", "半年"
+    QUARTERLY = "quarterly", "季度"
+    MONTHLY = "monthly", "月度"
+    IMMEDIATE = "immediate", "即时（事后5日内）"
+    FIXED = "fixed", "固定（5个工作日内，长期公开）"
+    STAGED = "staged", "逐段（分阶段，年末总结）"
+
+
+class PeriodType(models.TextChoices):
+    YEAR = "year", "年度"
+    HALF = "half", "半年"
+    QUARTER = "quarter", "季度"
+    MONTH = "month", "月度"
+    EVENT = "event", "事项（按发生日期）"
+    NONE = "none", "长期"
+
+
+class Retention(models.TextChoices):
+    PERMANENT = "permanent", "永久"
+    Y30 = "30y", "30年"
+    Y10 = "10y", "10年"
+
+
+class Role(models.TextChoices):
+    EDITOR = "editor", "录入人（经办科室）"
+    REVIEWER = "reviewer", "审核人（分管负责人）"
+    LEADER = "leader", "审批人（主要负责人）"
+    MEMBER = "member", "党员"
+    COMMITTEE = "committee", "委员"
+
+
+class AttachmentAttribute(models.TextChoices):
+    ACTIVE = "active", "主动公开"
+    ON_REQUEST = "on_request", "依申请公开"
+    WITHHELD = "withheld", "不予公开"
+
+
+class DisclosureRequirement(models.TextChoices):
+    LONG_TERM = "long_term", "长期公开"
+    REGULAR = "regular", "定期公开"
+    STAGED = "staged", "分阶段公开"
+    ANYTIME = "anytime", "随时公开"
+
+
+class DisclosureMethod(models.TextChoices):
+    PARTY = "party", "党内公开"
+    SOCIETY = "society", "社会公开"
+    ROUTINE = "routine", "例行公开"

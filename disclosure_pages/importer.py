@@ -1,0 +1,225 @@
+"""Bring past disclosures in from JSON Lines, all or nothing.
+
+Every line is checked before anything is written; one bad line means nothing is
+imported, and every bad line is reported with its number and reason.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import Scope, scope_from_text
+from .models import CatalogNodePage, DisclosureItemPage, UnitPage
+from .selectors import catalog_nodes_by_code, unit_paths
+from .services import item_create_published, items_imported_on_commit
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+KNOWN_KEYS = {"unit", "catalog_code", "title", "body", "published_at", "doc_number", "scope"}
+SCOPE_WORDS = re.compile(r"社会|党内|党员|委员|纪检组|public|party|committee")
+TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+
+@dataclass
+class ImportLine:
+    number: int
+    node: CatalogNodePage
+    title: str
+    body: str
+    published_at: datetime.datetime
+    doc_number: str
+    scope: str
+
+
+@dataclass
+class ImportReport:
+    lines: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    valid: list[ImportLine] = field(default_factory=list)
+    created_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def body_html(text: str) -> str:
+    """Plain text becomes escaped paragraphs; HTML is kept (the rich text editor cleans it on edit)."""
+    if TAG_RE.search(text):
+        return text
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\r\n\s*\r\n", text) if p.strip()]
+    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+
+
+def parse_published_at(value: Any) -> datetime.datetime:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("缺少发布日期 published_at（格式 YYYY-MM-DD）")
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            date = datetime.date.fromisoformat(text)
+            moment = datetime.datetime.combine(date, datetime.time(9, 0), tzinfo=SHANGHAI)
+        else:
+            moment = datetime.datetime.fromisoformat(text)
+            if timezone.is_naive(moment):
+                moment = moment.replace(tzinfo=SHANGHAI)
+    except ValueError:
+        raise ValueError(f"发布日期“{text}”无效，应为 YYYY-MM-DD，如 2024-01-12") from None
+    if moment > timezone.now() + datetime.timedelta(days=1):
+        raise ValueError(f"发布日期“{text}”晚于今天，历史导入只能导入已发布的事项")
+    if moment.year < 1990:
+        raise ValueError(f"发布日期“{text}”过早")
+    return moment
+
+
+class Validator:
+    def __init__(self) -> None:
+        self.units: dict[str, UnitPage] = unit_paths()
+        self._nodes: dict[int, dict[str, CatalogNodePage]] = {}
+        self._existing: dict[int, set[tuple[str, datetime.date]]] = {}
+        self._seen: dict[tuple[int, str, datetime.date], int] = {}
+
+    def nodes(self, unit: UnitPage) -> dict[str, CatalogNodePage]:
+        if unit.pk not in self._nodes:
+            self._nodes[unit.pk] = catalog_nodes_by_code(unit)
+        return self._nodes[unit.pk]
+
+    def existing(self, node: CatalogNodePage) -> set[tuple[str, datetime.date]]:
+        if node.pk not in self._existing:
+            rows = DisclosureItemPage.objects.child_of(node).values_list("title", "first_published_at")
+            self._existing[node.pk] = {
+                (title, timezone.localtime(published).date()) for title, published in rows if published
+            }
+        return self._existing[node.pk]
+
+    def check(self, number: int, raw: str) -> tuple[ImportLine | None, list[str]]:
+        problems: list[str] = []
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            return None, [f"不是有效的 JSON（第 {exc.colno} 列：{exc.msg}）"]
+        if not isinstance(data, dict):
+            return None, ["每行应为一个 JSON 对象"]
+        unknown = sorted(set(data) - KNOWN_KEYS)
+        if unknown:
+            problems.append(f"未知字段：{', '.join(unknown)}")
+        for key in ("unit", "catalog_code", "title", "body", "doc_number", "scope"):
+            if key in data and data[key] is not None and not isinstance(data[key], str):
+                problems.append(f"字段 {key} 应为字符串")
+        if problems:
+            return None, problems
+
+        unit_path = (data.get("unit") or "").strip().strip("/")
+        unit = self.units.get(unit_path)
+        node = None
+        if not unit_path:
+            problems.append("缺少单位 unit")
+        elif unit is None:
+            problems.append(f"未知单位“{unit_path}”")
+        code = (data.get("catalog_code") or "").strip()
+        if unit is not None:
+            if not code:
+                problems.append("缺少目录代码 catalog_code")
+            else:
+                node = self.nodes(unit).get(code)
+                if node is None:
+                    problems.append(f"单位“{unit_path}”的目录中没有代码“{code}”")
+                elif node.level != 3:
+                    problems.append(f"目录代码“{code}”是{node.get_level_display()}，事项只能挂在三级目录下")
+                    node = None
+        title = (data.get("title") or "").strip()
+        if not title:
+            problems.append("缺少标题 title")
+        elif len(title) > 255:
+            problems.append(f"标题过长（{len(title)} 字，最多 255 字）")
+        try:
+            published_at = parse_published_at(data.get("published_at"))
+        except ValueError as exc:
+            problems.append(str(exc))
+            published_at = None
+        doc_number = (data.get("doc_number") or "").strip()
+        if len(doc_number) > 100:
+            problems.append("发文字号过长（最多 100 字）")
+        scope_raw = (data.get("scope") or "").strip()
+        scope = ""
+        if scope_raw:
+            if scope_raw in Scope.values:
+                scope = scope_raw
+            elif SCOPE_WORDS.search(scope_raw):
+                scope = scope_from_text(scope_raw)
+            else:
+                problems.append(f"公开范围“{scope_raw}”无法识别（可用：社会、党内、全体党员、党支部委员等）")
+        if node is not None and title and published_at is not None:
+            key = (node.pk, title, timezone.localtime(published_at).date())
+            if key in self._seen:
+                problems.append(f"与第 {self._seen[key]} 行重复（同一目录、标题和发布日期）")
+            elif key[1:] in self.existing(node):
+                problems.append("该事项已存在（同一目录、标题和发布日期）")
+            else:
+                self._seen[key] = number
+        if problems:
+            return None, problems
+        return (
+            ImportLine(
+                number=number,
+                node=node,
+                title=title,
+                body=body_html(data.get("body") or ""),
+                published_at=published_at,
+                doc_number=doc_number,
+                scope=scope or node.scope,
+            ),
+            [],
+        )
+
+
+def import_disclosures(
+    lines: Iterable[str],
+    *,
+    dry_run: bool = False,
+    user=None,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> ImportReport:
+    report = ImportReport()
+    validator = Validator()
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        report.lines += 1
+        line, problems = validator.check(number, raw)
+        report.errors.extend((number, problem) for problem in problems)
+        if line is not None:
+            report.valid.append(line)
+    if report.errors or dry_run:
+        return report
+
+    total = len(report.valid)
+    with transaction.atomic():
+        slugs: dict[int, set[str]] = {}
+        for done, line in enumerate(report.valid, start=1):
+            if line.node.pk not in slugs:
+                slugs[line.node.pk] = set(line.node.get_children().values_list("slug", flat=True))
+            item = item_create_published(
+                node=line.node,
+                title=line.title,
+                body=line.body,
+                published_at=line.published_at,
+                doc_number=line.doc_number,
+                scope=line.scope,
+                user=user,
+                taken_slugs=slugs[line.node.pk],
+                period={"year": timezone.localtime(line.published_at).year},
+            )
+            report.created_ids.append(item.pk)
+            progress(done, total)
+        items_imported_on_commit(report.created_ids)
+    return report

@@ -1,0 +1,191 @@
+"""Reads: who may see which items, and the shapes the public pages need.
+
+The visibility rule lives here and only here (DESIGN.md "Scope decides who may see");
+every public surface asks `visible_items` / `can_view_item`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from wagtail.models import Page
+
+from .choices import Role, Scope
+from .models import CatalogNodePage, DisclosureItemPage, RegionPage, SupervisorReach, UnitMembership, UnitPage
+
+COMMITTEE_ROLES = {Role.COMMITTEE, Role.REVIEWER, Role.LEADER}
+STEPLEN = Page.steplen
+
+
+def _visibility_q(user) -> Q | None:
+    """Q for the items `user` may see; None means everything (superuser)."""
+    q = Q(scope=Scope.PUBLIC)
+    if not getattr(user, "is_authenticated", False):
+        return q
+    if user.is_superuser:
+        return None
+    for root_path in SupervisorReach.objects.filter(user=user).values_list("root__path", flat=True):
+        q |= Q(path__startswith=root_path)
+    for unit_path, role in UnitMembership.objects.filter(user=user).values_list("unit__path", "role"):
+        q |= Q(scope=Scope.PARTY, path__startswith=unit_path)
+        if role in COMMITTEE_ROLES:
+            q |= Q(scope=Scope.COMMITTEE, path__startswith=unit_path)
+    return q
+
+
+def visible_items(user) -> QuerySet[DisclosureItemPage]:
+    """Live items `user` may read on the public site (revoked items are not live)."""
+    items = DisclosureItemPage.objects.live()
+    q = _visibility_q(user)
+    return items if q is None else items.filter(q)
+
+
+def public_items() -> QuerySet[DisclosureItemPage]:
+    """Live items everyone may read: what feeds, sitemap, API and search expose."""
+    return DisclosureItemPage.objects.live().filter(scope=Scope.PUBLIC)
+
+
+def can_view_item(user, item: DisclosureItemPage) -> bool:
+    if not item.live:
+        return False
+    if item.scope == Scope.PUBLIC:
+        return True
+    return visible_items(user).filter(pk=item.pk).exists()
+
+
+def attach_units(items: list[DisclosureItemPage]) -> list[DisclosureItemPage]:
+    """Set `unit_title` on each item with one query (an item sits 4 levels below its unit)."""
+    unit_paths_needed = {item.path[: -4 * STEPLEN] for item in items}
+    titles = dict(UnitPage.objects.filter(path__in=unit_paths_needed).values_list("path", "title"))
+    for item in items:
+        item.unit_title = titles.get(item.path[: -4 * STEPLEN], "")
+    return items
+
+
+def latest_items_for(user, *, limit: int = 10, within: Page | None = None) -> list[DisclosureItemPage]:
+    items = visible_items(user)
+    if within is not None:
+        items = items.descendant_of(within)
+    return attach_units(list(items.order_by("-first_published_at", "-pk")[:limit]))
+
+
+def paginate(request, queryset, per_page: int = 20) -> PaginatorPage:
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+@dataclass
+class TreeNode:
+    page: Page
+    children: list[TreeNode] = field(default_factory=list)
+    count: int = 0
+
+    @property
+    def is_unit(self) -> bool:
+        return isinstance(self.page, UnitPage)
+
+
+def region_tree(home: Page) -> list[TreeNode]:
+    """Regions and units under the home page, nested, in tree order (two queries)."""
+    pages = list(RegionPage.objects.descendant_of(home).live().order_by("path")) + list(
+        UnitPage.objects.descendant_of(home).live().order_by("path")
+    )
+    pages.sort(key=lambda p: p.path)
+    nodes: dict[str, TreeNode] = {}
+    roots: list[TreeNode] = []
+    for page in pages:
+        node = TreeNode(page)
+        nodes[page.path] = node
+        parent = nodes.get(page.path[:-STEPLEN])
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def item_counts_by_unit(user, units: list[UnitPage]) -> dict[int, int]:
+    if not units:
+        return {}
+    counts: dict[int, int] = defaultdict(int)
+    by_path = {unit.path: unit.pk for unit in units}
+    depth_chars = len(units[0].path)
+    q = Q()
+    for unit in units:
+        q |= Q(path__startswith=unit.path)
+    for path in visible_items(user).filter(q).values_list("path", flat=True):
+        pk = by_path.get(path[:depth_chars])
+        if pk:
+            counts[pk] += 1
+    return counts
+
+
+def catalog_tree_for(root: Page, user) -> list[TreeNode]:
+    """The catalogue under a unit (or node) with the number of items `user` may see."""
+    nodes = list(CatalogNodePage.objects.descendant_of(root).live().order_by("path"))
+    item_paths = visible_items(user).descendant_of(root).values_list("path", flat=True)
+    direct: dict[str, int] = defaultdict(int)
+    for path in item_paths:
+        direct[path[:-STEPLEN]] += 1
+    by_path: dict[str, TreeNode] = {}
+    roots: list[TreeNode] = []
+    for page in nodes:
+        node = TreeNode(page, count=direct.get(page.path, 0))
+        by_path[page.path] = node
+        parent = by_path.get(page.path[:-STEPLEN])
+        (parent.children if parent else roots).append(node)
+    # Roll counts up from 三级 to 一级 (children come after parents in path order).
+    for page in reversed(nodes):
+        node = by_path[page.path]
+        parent = by_path.get(page.path[:-STEPLEN])
+        if parent:
+            parent.count += node.count
+    return roots
+
+
+def unit_paths() -> dict[str, UnitPage]:
+    """Every unit by its path of names, e.g. '韶关市/武江区/区委办' (two queries)."""
+    regions = {page.path: page.title for page in RegionPage.objects.all().only("path", "title")}
+    result: dict[str, UnitPage] = {}
+    for unit in UnitPage.objects.all().order_by("path"):
+        names = []
+        prefix = unit.path[:-STEPLEN]
+        while prefix in regions:
+            names.append(regions[prefix])
+            prefix = prefix[:-STEPLEN]
+        result["/".join(reversed(names)) + "/" + unit.title] = unit
+    return result
+
+
+def find_unit(path: str) -> UnitPage | None:
+    return unit_paths().get(path.strip().strip("/"))
+
+
+def catalog_nodes_by_code(unit: UnitPage) -> dict[str, CatalogNodePage]:
+    return {node.code: node for node in CatalogNodePage.objects.descendant_of(unit)}
+
+
+def catalog_rows(unit: UnitPage) -> list[dict[str, str]]:
+    """A unit's catalogue as it stands: one row per 三级 entry (the 备案 form)."""
+    nodes = list(CatalogNodePage.objects.descendant_of(unit).order_by("path"))
+    titles = {node.path: node.title for node in nodes}
+    rows = []
+    for node in nodes:
+        if node.level != 3:
+            continue
+        level2_path = node.path[:-STEPLEN]
+        rows.append(
+            {
+                "code": node.code,
+                "level1": titles.get(level2_path[:-STEPLEN], ""),
+                "level2": titles.get(level2_path, ""),
+                "level3": node.title,
+                "content": node.content,
+                "scope": node.scope_text,
+                "forms": node.forms,
+                "time_limit": node.time_limit,
+                "responsible_unit": node.responsible_unit,
+                "note": node.note,
+            }
+        )
+    return rows

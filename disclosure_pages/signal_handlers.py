@@ -1,0 +1,1 @@
+"""Signal handlers of this app, connected by importing this module in AppConfig.ready()."""

@@ -1,0 +1,25 @@
+import re
+
+from django import template
+from wagtail.models import Page
+
+register = template.Library()
+
+MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+
+
+@register.filter
+def mask_mobile(value) -> str:
+    """Hide the middle four digits of personal mobile numbers: 13812345678 → 138****5678."""
+    return MOBILE_RE.sub(r"\1****\3", str(value or ""))
+
+
+@register.inclusion_tag("includes/breadcrumbs.html")
+def breadcrumbs(page: Page):
+    ancestors = page.get_ancestors().filter(depth__gt=1).specific() if page else []
+    return {"ancestors": ancestors, "page": page}
+
+
+@register.filter
+def chinese_index(value: int) -> str:
+    return str(value)

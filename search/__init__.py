@@ -1,0 +1,1 @@
+"""Public full-text search: backends, indexing and public search views."""

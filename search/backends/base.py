@@ -1,0 +1,58 @@
+"""The one small interface every search backend implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Collection, Iterable
+
+from search.documents import IndexDocument
+from search.query import SearchQuery, SearchResults
+
+Progress = Callable[[int], None]
+Synonyms = Iterable[Collection[str]]
+
+
+class SearchBackend(ABC):
+    """Index public items, and search them.
+
+    Backends index exactly what they are given: deciding what is public is
+    the caller's job (``search.indexing.is_indexable``). ``search`` never
+    raises on user input; it may raise on infrastructure failures (a server
+    that is down), which the view turns into an error page.
+    """
+
+    name: str = "base"
+
+    @abstractmethod
+    def index(self, docs: Iterable[IndexDocument]) -> int:
+        """Add or replace documents (by id); returns how many were written."""
+
+    @abstractmethod
+    def delete(self, ids: Iterable[int]) -> None:
+        """Remove documents; unknown ids are ignored."""
+
+    @abstractmethod
+    def rebuild(self, docs: Iterable[IndexDocument], progress: Progress | None = None) -> int:
+        """Replace the whole index with ``docs``; searches keep being answered
+        from the old index until the new one is complete. ``progress`` is
+        called with the number of documents done so far. Returns the count."""
+
+    @abstractmethod
+    def search(self, query: SearchQuery, synonyms: Synonyms = ()) -> SearchResults:
+        """Run ``query``; ``synonyms`` are groups of interchangeable terms."""
+
+    @abstractmethod
+    def indexed_fingerprints(self) -> dict[int, str]:
+        """id -> IndexDocument.fingerprint() of every indexed document, so a
+        check command can find missing, stale and orphaned entries."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove every document (the index itself stays usable)."""
+
+    @abstractmethod
+    def ping(self) -> bool:
+        """True when the backend can answer searches."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most backends hold nothing
+        """Release connections (tests, process shutdown)."""
