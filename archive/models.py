@@ -1,0 +1,344 @@
+"""The approval form (审批表) of each publication and the append-only archive (归档).
+
+An ArchiveRecord is written once and never changed: save() refuses updates, delete()
+refuses, and the manager's update()/delete() raise. Each record carries the hash of
+its own content and of its unit's previous record, so an edit made behind the ORM's
+back (raw SQL, a database console) shows up in `manage.py verify_archive`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from disclosure_pages.choices import DisclosureMethod, DisclosureRequirement, Retention
+
+from .choices import DiscloseOpinion, FormState, LeaderOpinion, Platform, RecordKind, SecrecyOpinion
+
+
+class ApprovalForm(models.Model):
+    """《党务公开事项审批表》 (种子文件002 附件1): one per item and publication."""
+
+    item = models.ForeignKey(
+        "disclosure_pages.DisclosureItemPage",
+        verbose_name="公开事项",
+        on_delete=models.CASCADE,
+        related_name="approval_forms",
+    )
+    state = models.CharField("状态", max_length=8, choices=FormState.choices, default=FormState.OPEN)
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        verbose_name="发布的版本",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    used_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    # 提出: filled by the unit's editor (相关部门及工作责任人).
+    department = models.CharField("部门", max_length=255, blank=True)
+    filled_on = models.DateField("填表日期", default=datetime.date.today)
+    content = models.TextField("公开内容", blank=True)
+    disclosure_time = models.CharField("公开时间", max_length=100, blank=True)
+    requirement = models.CharField(
+        "公开要求", max_length=12, choices=DisclosureRequirement.choices, blank=True, help_text="长期、定期、分阶段或随时公开。"
+    )
+    method = models.CharField(
+        "公开方式", max_length=12, choices=DisclosureMethod.choices, blank=True, help_text="党内、社会或例行公开。"
+    )
+    scope_text = models.CharField("公开范围", max_length=255, blank=True)
+    platforms = models.JSONField("公开平台", default=list, blank=True)
+    new_media_text = models.CharField("新媒体（名称）", max_length=100, blank=True)
+    platform_other = models.CharField("其他平台", max_length=255, blank=True)
+    filled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填表人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    # 审核: the reviewer (分管负责人) decides whether to disclose and reviews secrecy.
+    disclose_opinion = models.CharField("公开意见", max_length=10, choices=DiscloseOpinion.choices, blank=True)
+    disclose_reason = models.TextField("公开意见理由", blank=True)
+    secrecy_opinion = models.CharField("保密审核", max_length=12, choices=SecrecyOpinion.choices, blank=True)
+    secrecy_reason = models.TextField("保密审核理由", blank=True)
+    prescreen_confirmed = models.BooleanField(
+        "确认自动预审提示", default=False, help_text="自动预审发现疑似涉密或个人信息时，审核人确认后仍予公开。"
+    )
+    prescreen_reason = models.TextField("确认理由", blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="分管领导",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewer_opinion = models.TextField("分管领导意见", blank=True)
+    reviewed_on = models.DateField("分管领导签署日期", null=True, blank=True)
+
+    # 审批: the leader (主要负责人), for important items (种子文件002第十五条).
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="主要领导",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    leader_decision = models.CharField("主要领导审批", max_length=10, choices=LeaderOpinion.choices, blank=True)
+    leader_opinion = models.TextField("主要领导意见", blank=True)
+    leader_on = models.DateField("主要领导签署日期", null=True, blank=True)
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(verbose_name="审批表变更记录")
+
+    class Meta:
+        verbose_name = "党务公开事项审批表"
+        verbose_name_plural = "党务公开事项审批表"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"], condition=models.Q(state="open"), name="one_open_approval_form_per_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content or self.item_id} · {self.get_state_display()}"
+
+    @property
+    def platform_labels(self) -> list[str]:
+        labels = dict(Platform.choices)
+        return [labels[value] for value in self.platforms if value in labels]
+
+    def snapshot(self) -> dict[str, Any]:
+        """The form as it stands, readable without this table (stored in archive records)."""
+
+        def person(user) -> str:
+            if user is None:
+                return ""
+            return user.get_full_name() or user.get_username()
+
+        def day(value) -> str:
+            return value.isoformat() if value else ""
+
+        return {
+            "id": self.pk,
+            "department": self.department,
+            "filled_on": day(self.filled_on),
+            "content": self.content,
+            "disclosure_time": self.disclosure_time,
+            "requirement": self.requirement,
+            "method": self.method,
+            "scope_text": self.scope_text,
+            "platforms": list(self.platforms),
+            "new_media_text": self.new_media_text,
+            "platform_other": self.platform_other,
+            "filled_by": person(self.filled_by),
+            "disclose_opinion": self.disclose_opinion,
+            "disclose_reason": self.disclose_reason,
+            "secrecy_opinion": self.secrecy_opinion,
+            "secrecy_reason": self.secrecy_reason,
+            "prescreen_confirmed": self.prescreen_confirmed,
+            "prescreen_reason": self.prescreen_reason,
+            "reviewer": person(self.reviewer),
+            "reviewer_opinion": self.reviewer_opinion,
+            "reviewed_on": day(self.reviewed_on),
+            "leader": person(self.leader),
+            "leader_decision": self.leader_decision,
+            "leader_opinion": self.leader_opinion,
+            "leader_on": day(self.leader_on),
+        }
+
+
+class ArchiveImmutableError(Exception):
+    """Raised by every attempt to change or remove an archive record."""
+
+    def __init__(self, message: str = "归档记录一经形成不得修改或删除；如有变更，请重新发布形成新的归档记录。") -> None:
+        super().__init__(message)
+
+
+class ArchiveRecordQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ArchiveImmutableError()
+
+    def delete(self):
+        raise ArchiveImmutableError()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ArchiveImmutableError()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # Records are written one at a time by archive.services, which allocates 件号 and hashes.
+        raise ArchiveImmutableError("归档记录只能通过归档服务逐条形成。")
+
+    def update_or_create(self, *args, **kwargs):
+        raise ArchiveImmutableError()
+
+
+ArchiveRecordManager = models.Manager.from_queryset(ArchiveRecordQuerySet)
+
+
+def canonical_json(value: Any) -> str:
+    """One spelling per value: sorted keys, no spaces, UTF-8 text; what content_hash is taken over."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def hash_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _utc(value: datetime.datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+
+
+class ArchiveRecord(models.Model):
+    """One filed publication, import, revocation or zero report (归档文件), append-only."""
+
+    unit = models.ForeignKey(
+        "disclosure_pages.UnitPage", verbose_name="单位", on_delete=models.PROTECT, related_name="archive_records"
+    )
+    unit_path = models.CharField("单位全称", max_length=500)
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    sequence = models.PositiveIntegerField("年度内序号")
+    number = models.CharField("件号", max_length=20, help_text="按单位、年度连续编号，如 2026-0001。")
+    chain_index = models.PositiveIntegerField("单位内顺序号")
+    kind = models.CharField("类别", max_length=12, choices=RecordKind.choices, default=RecordKind.PUBLICATION)
+
+    # The item may be deleted later; its identifying text stays here.
+    item = models.ForeignKey(
+        "disclosure_pages.DisclosureItemPage",
+        verbose_name="公开事项",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="archive_records",
+    )
+    item_ref = models.PositiveBigIntegerField("事项编号")
+    title = models.CharField("题名", max_length=255)
+    catalog_code = models.CharField("目录代码", max_length=20, blank=True, db_index=True)
+    catalog_level1 = models.CharField("一级目录", max_length=255, blank=True)
+    catalog_path = models.CharField("目录", max_length=800, blank=True)
+    period_label = models.CharField("公开周期", max_length=50, blank=True)
+    scope = models.CharField("公开范围", max_length=12, blank=True)
+
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        verbose_name="页面版本",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revision_ref = models.PositiveBigIntegerField("版本编号", null=True, blank=True)
+    content = models.JSONField("公开内容（数据）", default=dict)
+    content_html = models.TextField("公开内容（版式）")
+    approval_form = models.ForeignKey(
+        ApprovalForm, verbose_name="审批表", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approval_snapshot = models.JSONField("审批表（归档时）", null=True, blank=True)
+    attachments = models.JSONField("附件及校验值", default=list, blank=True)
+    published_at = models.DateTimeField("发布时间")
+    retention = models.CharField("保管期限", max_length=12, choices=Retention.choices, default=Retention.Y30)
+    reason = models.TextField("撤消理由", blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField("操作人姓名", max_length=255, blank=True)
+    created_at = models.DateTimeField("归档时间", default=timezone.now)
+
+    prev_hash = models.CharField("前一记录校验值", max_length=64, blank=True)
+    content_hash = models.CharField("本记录校验值", max_length=64)
+
+    objects = ArchiveRecordManager()
+
+    class Meta:
+        verbose_name = "归档记录"
+        verbose_name_plural = "归档记录"
+        base_manager_name = "objects"
+        ordering = ["unit_id", "chain_index"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "sequence"], name="unique_archive_sequence"),
+            models.UniqueConstraint(fields=["unit", "number"], name="unique_archive_number"),
+            models.UniqueConstraint(fields=["unit", "chain_index"], name="unique_archive_chain_index"),
+        ]
+        indexes = [models.Index(fields=["unit", "year"], name="archive_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    # Immutability ---------------------------------------------------------------------------
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ArchiveImmutableError()
+        kwargs["force_insert"] = True
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ArchiveImmutableError()
+
+    # Hash chain -----------------------------------------------------------------------------
+    def hashed_payload(self) -> dict[str, Any]:
+        """Every field that makes up the record (links to rows that may be deleted are left out)."""
+        return {
+            "unit": self.unit_id,
+            "unit_path": self.unit_path,
+            "year": self.year,
+            "sequence": self.sequence,
+            "number": self.number,
+            "chain_index": self.chain_index,
+            "kind": self.kind,
+            "item_ref": self.item_ref,
+            "title": self.title,
+            "catalog_code": self.catalog_code,
+            "catalog_level1": self.catalog_level1,
+            "catalog_path": self.catalog_path,
+            "period_label": self.period_label,
+            "scope": self.scope,
+            "revision_ref": self.revision_ref,
+            "content": self.content,
+            "content_html": self.content_html,
+            "approval_snapshot": self.approval_snapshot,
+            "attachments": self.attachments,
+            "published_at": _utc(self.published_at),
+            "retention": self.retention,
+            "reason": self.reason,
+            "actor_name": self.actor_name,
+            "created_at": _utc(self.created_at),
+            "prev_hash": self.prev_hash,
+        }
+
+    def compute_hash(self) -> str:
+        return hash_text(canonical_json(self.hashed_payload()))
+
+    @property
+    def retention_label(self) -> str:
+        return self.get_retention_display()
+
+
+class ArchiveChainHead(models.Model):
+    """The end of a unit's hash chain; its row lock serialises record numbering per unit.
+
+    Keeping the head apart from the records also shows a deleted *last* record: the
+    head still names a hash no remaining record has.
+    """
+
+    unit = models.OneToOneField(
+        "disclosure_pages.UnitPage", verbose_name="单位", on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    head_hash = models.CharField("最新记录校验值", max_length=64, blank=True)
+    length = models.PositiveIntegerField("记录数", default=0)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "归档链"
+        verbose_name_plural = "归档链"

@@ -43,7 +43,18 @@ CST = timezone(timedelta(hours=8))
 # --- vocabulary ----------------------------------------------------------------
 
 REGIONS: dict[str, list[str]] = {
-    "韶关市": ["武江区", "浈江区", "曲江区", "乐昌市", "南雄市", "仁化县", "始兴县", "翁源县", "新丰县", "乳源瑶族自治县"],
+    "韶关市": [
+        "武江区",
+        "浈江区",
+        "曲江区",
+        "乐昌市",
+        "南雄市",
+        "仁化县",
+        "始兴县",
+        "翁源县",
+        "新丰县",
+        "乳源瑶族自治县",
+    ],
 }
 CITY_UNITS = ["市委办公室", "市委组织部", "市委宣传部", "市纪委监委", "市委统战部", "市直机关工委", "市委政法委"]
 COUNTY_UNITS = ["区委办", "区委组织部", "区委宣传部", "区纪委监委", "区直机关工委", "区人民政府办公室"]
@@ -74,13 +85,52 @@ CATALOG: dict[str, dict[str, list[str]]] = {
 }
 TIME_LIMITS = ["年度", "半年", "定期", "即时", "固定", "逐段"]
 PHRASES = [
-    "党费收缴", "民主生活会", "三重一大", "干部任前公示", "组织生活会", "三会一课", "主题党日",
-    "发展党员", "入党积极分子", "党员教育管理", "基层党组织", "党风廉政建设", "全面从严治党",
-    "中央八项规定精神", "四风问题", "意识形态工作", "理论学习中心组", "谈心谈话", "批评与自我批评",
-    "巡视巡察整改", "选人用人", "干部监督", "廉政风险防控", "纪律检查委员会", "纪委监委", "党务公开",
-    "乡村振兴", "经济发展", "营商环境", "基层治理", "党建引领", "志愿服务", "为民办实事",
-    "换届选举", "党组织书记述职评议", "党员民主评议", "困难党员帮扶", "流动党员管理", "党内关怀",
-    "党员费用", "党员活动经费", "财政专项资金", "公务接待", "公车管理", "办公用房", "政府采购",
+    "党费收缴",
+    "民主生活会",
+    "三重一大",
+    "干部任前公示",
+    "组织生活会",
+    "三会一课",
+    "主题党日",
+    "发展党员",
+    "入党积极分子",
+    "党员教育管理",
+    "基层党组织",
+    "党风廉政建设",
+    "全面从严治党",
+    "中央八项规定精神",
+    "四风问题",
+    "意识形态工作",
+    "理论学习中心组",
+    "谈心谈话",
+    "批评与自我批评",
+    "巡视巡察整改",
+    "选人用人",
+    "干部监督",
+    "廉政风险防控",
+    "纪律检查委员会",
+    "纪委监委",
+    "党务公开",
+    "乡村振兴",
+    "经济发展",
+    "营商环境",
+    "基层治理",
+    "党建引领",
+    "志愿服务",
+    "为民办实事",
+    "换届选举",
+    "党组织书记述职评议",
+    "党员民主评议",
+    "困难党员帮扶",
+    "流动党员管理",
+    "党内关怀",
+    "党员费用",
+    "党员活动经费",
+    "财政专项资金",
+    "公务接待",
+    "公车管理",
+    "办公用房",
+    "政府采购",
 ]
 VERBS = ["认真落实", "扎实推进", "严格执行", "全面开展", "持续深化", "切实加强", "及时公开", "规范做好"]
 CONNECTORS = ["按照上级要求，", "根据工作安排，", "为进一步加强管理，", "经研究决定，", "现将有关情况公示如下：", ""]
@@ -165,9 +215,30 @@ def make_corpus(n: int, seed: int = 42) -> Iterator[IndexDocument]:
 
 
 QUERY_TERMS = [
-    "党费", "党费收缴", "民主生活会", "三重一大", "干部任前公示", "组织生活会", "发展党员", "纪委",
-    "巡察整改", "乡村振兴", "营商环境", "换届选举", "主题党日", "四风问题", "谈心谈话", "公务接待",
-    "政府采购", "党务公开", "选人用人", "意识形态", "困难党员", "经济发展", "志愿服务", "党建引领",
+    "党费",
+    "党费收缴",
+    "民主生活会",
+    "三重一大",
+    "干部任前公示",
+    "组织生活会",
+    "发展党员",
+    "纪委",
+    "巡察整改",
+    "乡村振兴",
+    "营商环境",
+    "换届选举",
+    "主题党日",
+    "四风问题",
+    "谈心谈话",
+    "公务接待",
+    "政府采购",
+    "党务公开",
+    "选人用人",
+    "意识形态",
+    "困难党员",
+    "经济发展",
+    "志愿服务",
+    "党建引领",
 ]
 
 
@@ -262,6 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("n", nargs="?", type=int, default=100_000, help="number of items (default 100000)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", type=Path, help="write the embedded index here instead of a temp dir")
+    parser.add_argument("--no-build", action="store_true", help="query the existing index at --keep, do not rebuild")
     args = parser.parse_args(argv)
 
     from search.backends.embedded import EmbeddedBackend
@@ -270,8 +342,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = args.keep or Path(tmp) / "index.sqlite3"
         backend = EmbeddedBackend(path)
+        engine = BackendEngine(backend, synonyms)
+        if args.no_build:
+            if not args.keep:
+                parser.error("--no-build needs --keep PATH")
+            engine.build = lambda docs: backend.count()  # type: ignore[method-assign]
         try:
-            result = run_benchmark(BackendEngine(backend, synonyms), make_corpus(args.n, args.seed), make_queries())
+            result = run_benchmark(engine, make_corpus(args.n, args.seed), make_queries())
         finally:
             backend.close()
         size_mb = sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6

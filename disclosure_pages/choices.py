@@ -79,3 +79,21 @@ class DisclosureMethod(models.TextChoices):
     PARTY = "party", "党内公开"
     SOCIETY = "society", "社会公开"
     ROUTINE = "routine", "例行公开"
+
+
+# Opinions recorded by the workflow (种子文件002 附件1 《党务公开事项审批表》). The values are the
+# ones archive.services accepts, so the approval form and the task states speak one vocabulary.
+class DiscloseOpinion(models.TextChoices):
+    AGREE = "agree", "同意"
+    DISAGREE = "disagree", "不同意"
+
+
+class SecrecyOpinion(models.TextChoices):
+    PASS = "pass", "通过"
+    FAIL = "fail", "不通过"
+    DECLASSIFY = "declassify", "需脱密处理"
+
+
+class LeaderOpinion(models.TextChoices):
+    AGREE = "agree", "同意"
+    DISAGREE = "disagree", "不同意"

@@ -39,7 +39,6 @@ from .choices import (
     Role,
     Schedule,
     Scope,
-    scope_from_text,
 )
 
 if TYPE_CHECKING:

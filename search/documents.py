@@ -57,13 +57,21 @@ class IndexDocument:
             values["published_at"] = datetime.fromisoformat(published)
         return cls(**values)
 
+    def meta_text(self) -> str:
+        """Descriptive fields searched along with the text, so that 区委办 or
+        a document number (文号) finds the item too."""
+        parts = (self.unit_path, self.level1, self.level2, self.level3, self.period, self.doc_number, self.time_limit)
+        return " ".join(part for part in parts if part)
+
     def fingerprint(self) -> str:
         """A hash of everything indexed, to spot index entries that are stale.
 
         The timestamp is normalised to UTC so the same instant gives the same
         hash whatever time zone the caller used.
         """
-        data = self.to_dict()
+        # Built by hand: dataclasses.asdict deep-copies and was a third of
+        # the indexing time.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["published_at"] = self.published_at.timestamp()
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()

@@ -177,5 +177,7 @@ class SearchResults:
 
 
 def sort_facet_counts(counts: Iterable[tuple[str, int]], size: int = FACET_SIZE) -> list[tuple[str, int]]:
-    """Most frequent first, then by value, so both backends list facets alike."""
-    return sorted(((str(v), int(c)) for v, c in counts if c > 0), key=lambda vc: (-vc[1], vc[0]))[:size]
+    """Most frequent first, then by value, so both backends list facets alike.
+    Empty values (an item without a time limit) are not a choice to offer."""
+    cleaned = ((str(v), int(c)) for v, c in counts if c > 0 and v is not None and str(v) != "")
+    return sorted(cleaned, key=lambda vc: (-vc[1], vc[0]))[:size]

@@ -15,6 +15,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 INSTALLED_APPS = [
     "disclosure_pages",
     "archive",
+    "deadlines",
+    "participation",
     # "search" joins when its Django layer lands
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
@@ -110,6 +112,7 @@ USE_TZ = True
 
 STATICFILES_DIRS = [BASE_DIR / "static_src"]
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATIC_URL = "/static/"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"

@@ -1,5 +1,7 @@
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F401,F403
-from .base import VAR_DIR
 
 DEBUG = False
 SECRET_KEY = "test-only"
@@ -12,5 +14,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = VAR_DIR / "test-media"
-SEARCH_EMBEDDED_PATH = VAR_DIR / "test-search" / "index.sqlite3"
+# Per process, so that parallel test runs (and helpers on one machine) never share files.
+_TMP = Path(tempfile.mkdtemp(prefix="disclosure-test-"))
+MEDIA_ROOT = _TMP / "media"
+SEARCH_EMBEDDED_PATH = _TMP / "search" / "index.sqlite3"

@@ -12,7 +12,13 @@ Choices, measured on 10,000 synthetic disclosure items (bench/search_core.py):
   stdlib one here is 3.40, which lacks ``contentless_delete``. A contentless
   FTS5 table that still supports DELETE stores only the inverted index (19 MB
   against 60 MB when FTS5 keeps its own copy of the bigrammed text); the
-  original text for highlighting lives once, in the ``docs`` table.
+  original text for highlighting lives once, in ``doc_texts``.
+- Facet values are dictionary-encoded (``terms``) into integers in the narrow
+  ``doc_keys`` table; titles and bodies live in ``docs`` and ``doc_texts``. A
+  search reads (id, bm25, date, keys) of the whole matching set in one pass
+  and counts facets and picks the page in Python. Grouping text columns
+  stored next to the bodies took 60 ms for one query on 10,000 items; now a
+  query matching half of 100,000 items takes about 100 ms, most of it bm25.
 - The index is its own file, never Django's database: it works the same when
   Django uses PostgreSQL, and rebuilding it never locks the site's tables.
 
@@ -24,13 +30,18 @@ waits instead of failing at once). Connections are per thread and per process
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
 import os
+import re
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -46,15 +57,15 @@ from search.analysis import (
 )
 from search.backends.base import Progress, SearchBackend, Synonyms
 from search.documents import IndexDocument
-from search.query import FACET_SIZE, FACETS, Hit, SearchQuery, SearchResults, sort_facet_counts
+from search.query import FACETS, Hit, SearchQuery, SearchResults, sort_facet_counts
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path("var/search/index.sqlite3")
 # Bump when the tables or the analysis change: an index written by another
-# version is rebuilt empty rather than queried wrongly (search_check/search_rebuild
-# then refill it).
-SCHEMA_VERSION = "1"
+# version is recreated empty rather than queried wrongly (search_check then
+# reports everything missing and search_rebuild refills it).
+SCHEMA_VERSION = "4"
 
 # FTS columns in order, with their bm25 weights: a match in the title counts
 # five times a match in the body.
@@ -63,46 +74,72 @@ FTS_COLUMNS: tuple[tuple[str, float], ...] = (
     ("body", 1.0),
     ("tables_text", 1.0),
     ("attachments_text", 0.5),
-    ("meta", 2.0),  # unit path, catalogue names, period, document number
+    ("meta", 2.0),  # IndexDocument.meta_text(): unit path, catalogue names, 文号
 )
 SNIPPET_FIELDS = ("body", "tables_text", "attachments_text")
 SNIPPET_SIZE = 120
 BATCH_SIZE = 500
 
+# Facet name -> its integer column in docs. "region" is the key of the whole
+# region path (["韶关市", "武江区"]): filtering on 韶关市 selects every path
+# containing it, and counts are summed up the path, so 韶关市 counts the
+# items of 武江区 too. "unit" is the unit path, as unit names (区委办) repeat.
+_KEY_COLUMNS = {
+    "region": "region_key",
+    "unit": "unit_key",
+    "level1": "level1_key",
+    "year": "year",  # an integer already
+    "time_limit": "time_limit_key",
+}
+_KEY_LIST = ", ".join(_KEY_COLUMNS[name] for name in FACETS)
+_KEY_LIST_K = ", ".join(f"k.{_KEY_COLUMNS[name]}" for name in FACETS)
+# Position of each facet key in the rows of _search_text: (id, score, ts, keys…)
+_ROW_KEY = {name: 3 + i for i, name in enumerate(FACETS)}
+
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Dictionary of facet values; the value of a "region" term is the JSON path.
+CREATE TABLE IF NOT EXISTS terms(
+    id INTEGER PRIMARY KEY,
+    facet TEXT NOT NULL,
+    value TEXT NOT NULL,
+    UNIQUE(facet, value)
+);
+-- What a hit shows. Facet keys and bodies live in their own tables, so that
+-- going through a large matching set reads only narrow rows.
 CREATE TABLE IF NOT EXISTS docs(
     id INTEGER PRIMARY KEY,
     title TEXT NOT NULL,
-    body TEXT NOT NULL,
-    tables_text TEXT NOT NULL,
-    attachments_text TEXT NOT NULL,
-    region TEXT NOT NULL,
-    region_path TEXT NOT NULL,  -- JSON list, for round-tripping
+    url TEXT NOT NULL,
     unit TEXT NOT NULL,
     unit_path TEXT NOT NULL,
     catalog_code TEXT NOT NULL,
-    level1 TEXT NOT NULL,
-    level2 TEXT NOT NULL,
-    level3 TEXT NOT NULL,
-    year INTEGER,
-    period TEXT NOT NULL,
-    time_limit TEXT NOT NULL,
-    doc_number TEXT NOT NULL,
     published_at TEXT NOT NULL,  -- ISO 8601 with the original offset
-    published_ts REAL NOT NULL,  -- epoch seconds, for sorting
-    url TEXT NOT NULL,
-    fingerprint TEXT NOT NULL
+    fingerprint TEXT NOT NULL,
+    data TEXT NOT NULL  -- the remaining IndexDocument fields as JSON, for inspection
 );
-CREATE INDEX IF NOT EXISTS docs_published ON docs(published_ts DESC, id DESC);
--- One row per region on the item's path, so that filtering on 韶关市 also
--- finds items of 武江区 under it, and the facet counts agree with that.
-CREATE TABLE IF NOT EXISTS doc_regions(
-    region TEXT NOT NULL,
-    doc_id INTEGER NOT NULL,
-    PRIMARY KEY(region, doc_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS doc_regions_doc ON doc_regions(doc_id);
+CREATE TABLE IF NOT EXISTS doc_keys(
+    id INTEGER PRIMARY KEY,
+    published_ts REAL NOT NULL,  -- epoch seconds, for sorting
+    region_key INTEGER,
+    unit_key INTEGER,
+    level1_key INTEGER,
+    year INTEGER,
+    time_limit_key INTEGER
+);
+CREATE INDEX IF NOT EXISTS doc_keys_published ON doc_keys(published_ts DESC, id DESC);
+-- For listing without text (browse by facet): counts read these indexes.
+CREATE INDEX IF NOT EXISTS doc_keys_region ON doc_keys(region_key);
+CREATE INDEX IF NOT EXISTS doc_keys_unit ON doc_keys(unit_key);
+CREATE INDEX IF NOT EXISTS doc_keys_level1 ON doc_keys(level1_key);
+CREATE INDEX IF NOT EXISTS doc_keys_year ON doc_keys(year);
+CREATE INDEX IF NOT EXISTS doc_keys_time_limit ON doc_keys(time_limit_key);
+CREATE TABLE IF NOT EXISTS doc_texts(
+    id INTEGER PRIMARY KEY,
+    body TEXT NOT NULL,
+    tables_text TEXT NOT NULL,
+    attachments_text TEXT NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     {", ".join(name for name, _ in FTS_COLUMNS)},
     tokenize = 'unicode61 remove_diacritics 0',
@@ -110,35 +147,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     contentless_delete = 1
 );
 """
-_TABLES = ("docs", "doc_regions", "fts")
-
-_DOC_COLUMNS = (
-    "id, title, body, tables_text, attachments_text, region, region_path, unit, unit_path, "
-    "catalog_code, level1, level2, level3, year, period, time_limit, doc_number, published_at, "
-    "published_ts, url, fingerprint"
-)
+_TABLES = ("terms", "docs", "doc_keys", "doc_texts", "fts")
 _BM25 = "bm25(fts, {})".format(", ".join(str(weight) for _, weight in FTS_COLUMNS))
-
-# Facet name -> the SQL that filters on it ({ph} = placeholders) and the
-# column it counts. "region" goes through doc_regions (see above); "unit" is
-# the full unit path because unit names (区委办) repeat across regions.
-_FILTER_SQL = {
-    "region": "d.id IN (SELECT doc_id FROM doc_regions WHERE region IN ({ph}))",
-    "unit": "d.unit_path IN ({ph})",
-    "level1": "d.level1 IN ({ph})",
-    "year": "d.year IN ({ph})",
-    "time_limit": "d.time_limit IN ({ph})",
-}
-_FACET_COLUMN = {"unit": "d.unit_path", "level1": "d.level1", "year": "d.year", "time_limit": "d.time_limit"}
-
-
-def meta_text(doc: IndexDocument) -> str:
-    """Descriptive fields searched with the text (unit, catalogue, 文号)."""
-    return " ".join(
-        part
-        for part in (doc.unit_path, doc.level1, doc.level2, doc.level3, doc.period, doc.doc_number, doc.time_limit)
-        if part
-    )
+# Stored for inspection only (sqlite3 CLI); searches read the columns above.
+_EXTRA_FIELDS = ("region", "region_path", "level1", "level2", "level3", "year", "period", "time_limit", "doc_number")
 
 
 def fts_match_expression(alternatives: list[list[Phrase]]) -> str:
@@ -165,7 +177,8 @@ class EmbeddedBackend(SearchBackend):
         self._local = threading.local()
         self._schema_ready = False
         self._schema_lock = threading.Lock()
-        self._all_connections: list[apsw.Connection] = []
+        self._connections: list[apsw.Connection] = []
+        self._connections_lock = threading.Lock()
 
     # --- connections -----------------------------------------------------------
 
@@ -179,9 +192,7 @@ class EmbeddedBackend(SearchBackend):
         # last commits on power loss is fine for an index we can rebuild.
         con.pragma("synchronous", "normal")
         con.pragma("temp_store", "memory")
-        # The matching set of one search, reused by the hit, total and facet
-        # queries within the same read transaction.
-        con.execute("CREATE TEMP TABLE IF NOT EXISTS matched(id INTEGER PRIMARY KEY, score REAL NOT NULL)")
+        con.pragma("cache_size", -16_000)  # 16 MB per connection (default 2 MB)
         return con
 
     @property
@@ -191,7 +202,8 @@ class EmbeddedBackend(SearchBackend):
             con = self._connect()
             self._local.con = con
             self._local.pid = os.getpid()
-            self._all_connections.append(con)
+            with self._connections_lock:
+                self._connections.append(con)
         if not self._schema_ready:
             self._ensure_schema(con)
         return con
@@ -207,7 +219,7 @@ class EmbeddedBackend(SearchBackend):
                     found = row[0] if row else None
                 if found not in (None, SCHEMA_VERSION):
                     logger.warning(
-                        "search index %s has schema %s, expected %s: recreating it empty; run search_rebuild",
+                        "search index %s has schema %s, expected %s: recreated empty; run search_rebuild",
                         self.path,
                         found,
                         SCHEMA_VERSION,
@@ -251,47 +263,62 @@ class EmbeddedBackend(SearchBackend):
             con.execute("COMMIT")
 
     def close(self) -> None:
-        for con in self._all_connections:
-            try:
-                con.close()
-            except apsw.Error:  # a connection of another thread still busy
-                logger.debug("could not close a search index connection", exc_info=True)
-        self._all_connections.clear()
+        with self._connections_lock:
+            for con in self._connections:
+                try:
+                    con.close()
+                except apsw.Error:  # still busy in another thread
+                    logger.debug("could not close a search index connection", exc_info=True)
+            self._connections.clear()
         self._local = threading.local()
 
     # --- writing ---------------------------------------------------------------
 
     @staticmethod
-    def _insert(con: apsw.Connection, doc: IndexDocument) -> None:
+    def _term(con: apsw.Connection, facet: str, value: str, cache: dict[tuple[str, str], int]) -> int | None:
+        """The key of a facet value, added to the dictionary when new. The
+        cache lives for one write transaction, where keys cannot change."""
+        if not value:
+            return None
+        key = cache.get((facet, value))
+        if key is None:
+            con.execute("INSERT OR IGNORE INTO terms(facet, value) VALUES (?, ?)", (facet, value))
+            row = con.execute("SELECT id FROM terms WHERE facet = ? AND value = ?", (facet, value)).fetchone()
+            key = cache[(facet, value)] = int(row[0])
+        return key
+
+    def _insert(self, con: apsw.Connection, doc: IndexDocument, cache: dict[tuple[str, str], int]) -> None:
+        path = doc.region_path or ([doc.region] if doc.region else [])
         con.execute(
-            f"INSERT INTO docs({_DOC_COLUMNS}) VALUES ({', '.join('?' * 21)})",
+            "INSERT INTO docs(id, title, url, unit, unit_path, catalog_code, published_at, fingerprint, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc.id,
                 doc.title,
-                doc.body,
-                doc.tables_text,
-                doc.attachments_text,
-                doc.region,
-                json.dumps(doc.region_path, ensure_ascii=False),
+                doc.url,
                 doc.unit,
                 doc.unit_path,
                 doc.catalog_code,
-                doc.level1,
-                doc.level2,
-                doc.level3,
-                doc.year,
-                doc.period,
-                doc.time_limit,
-                doc.doc_number,
                 doc.published_at.isoformat(),
-                doc.published_at.timestamp(),
-                doc.url,
                 doc.fingerprint(),
+                json.dumps({name: getattr(doc, name) for name in _EXTRA_FIELDS}, ensure_ascii=False),
             ),
         )
-        con.executemany(
-            "INSERT OR IGNORE INTO doc_regions(region, doc_id) VALUES (?, ?)",
-            [(region, doc.id) for region in doc.region_path or ([doc.region] if doc.region else [])],
+        con.execute(
+            f"INSERT INTO doc_keys(id, published_ts, {_KEY_LIST}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.id,
+                doc.published_at.timestamp(),
+                self._term(con, "region", json.dumps(path, ensure_ascii=False), cache) if path else None,
+                self._term(con, "unit", doc.unit_path, cache),
+                self._term(con, "level1", doc.level1, cache),
+                doc.year,
+                self._term(con, "time_limit", doc.time_limit, cache),
+            ),
+        )
+        con.execute(
+            "INSERT INTO doc_texts(id, body, tables_text, attachments_text) VALUES (?, ?, ?, ?)",
+            (doc.id, doc.body, doc.tables_text, doc.attachments_text),
         )
         con.execute(
             f"INSERT INTO fts(rowid, {', '.join(name for name, _ in FTS_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
@@ -301,23 +328,27 @@ class EmbeddedBackend(SearchBackend):
                 index_text(doc.body),
                 index_text(doc.tables_text),
                 index_text(doc.attachments_text),
-                index_text(meta_text(doc)),
+                index_text(doc.meta_text()),
             ),
         )
 
     @staticmethod
     def _remove(con: apsw.Connection, doc_id: int) -> None:
+        # Orphaned terms are harmless (a facet shows only values with hits)
+        # and go away at the next rebuild.
         con.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
-        con.execute("DELETE FROM doc_regions WHERE doc_id = ?", (doc_id,))
+        con.execute("DELETE FROM doc_keys WHERE id = ?", (doc_id,))
+        con.execute("DELETE FROM doc_texts WHERE id = ?", (doc_id,))
         con.execute("DELETE FROM fts WHERE rowid = ?", (doc_id,))
 
     def index(self, docs: Iterable[IndexDocument]) -> int:
         count = 0
         for batch in _batches(docs, BATCH_SIZE):
+            cache: dict[tuple[str, str], int] = {}
             with self._write() as con:
                 for doc in batch:
                     self._remove(con, doc.id)
-                    self._insert(con, doc)
+                    self._insert(con, doc, cache)
             count += len(batch)
         return count
 
@@ -332,16 +363,17 @@ class EmbeddedBackend(SearchBackend):
         Readers keep their WAL snapshot of the old index until the commit, so
         searches are answered throughout and never see a half-built index.
         Index updates that arrive meanwhile wait on the busy timeout (and the
-        background task retries), so they land after the rebuild, not inside
-        an index that is about to be replaced.
+        background task retries), so they land after the rebuild instead of
+        in an index about to be replaced.
         """
         count = 0
+        cache: dict[tuple[str, str], int] = {}
         with self._write() as con:
             self._drop_tables(con)
             self._create_tables(con)
             for batch in _batches(docs, BATCH_SIZE):
                 for doc in batch:
-                    self._insert(con, doc)
+                    self._insert(con, doc, cache)
                 count += len(batch)
                 if progress:
                     progress(count)
@@ -358,7 +390,7 @@ class EmbeddedBackend(SearchBackend):
 
     def _checkpoint(self) -> None:
         # A rebuild leaves a WAL as large as the index; fold it back so the
-        # file does not stay doubled. Best effort: busy readers may prevent it.
+        # disk use does not stay doubled. Best effort: readers may prevent it.
         try:
             self._con.pragma("wal_checkpoint", "TRUNCATE")
         except apsw.BusyError:
@@ -390,66 +422,161 @@ class EmbeddedBackend(SearchBackend):
             return SearchResults.empty(query)
 
         with self._read() as con:
+            allowed = self._allowed_keys(con, query.filters)
             if alternatives:
-                con.execute("DELETE FROM temp.matched")
-                con.execute(
-                    f"INSERT INTO temp.matched(id, score) SELECT rowid, {_BM25} FROM fts WHERE fts MATCH ?",
-                    (fts_match_expression(alternatives),),
-                )
-                source = "temp.matched m JOIN docs d ON d.id = m.id"
+                total, counts, ids = self._search_text(con, query, alternatives, allowed)
             else:
-                source = "docs d"
-
-            where, params = self._where(query.filters)
-            total = int(con.execute(f"SELECT count(*) FROM {source}{where}", params).fetchone()[0])
-
-            order = (
-                "d.published_ts DESC, d.id DESC"
-                if query.effective_sort == "date"
-                else "m.score, d.published_ts DESC, d.id DESC"  # bm25: lower is better
-            )
-            rows = con.execute(
-                f"SELECT d.id, d.title, d.url, d.unit, d.unit_path, d.catalog_code, d.published_at, "
-                f"d.body, d.tables_text, d.attachments_text FROM {source}{where} ORDER BY {order} LIMIT ? OFFSET ?",
-                (*params, query.per_page, query.offset),
-            ).fetchall()
-
-            facets = {name: self._facet(con, source, name, query.filters) for name in FACETS}
+                total, counts, ids = self._list_all(con, query, allowed)
+            facets = self._facet_values(con, counts)
+            rows = self._rows(con, ids)
 
         pattern = compile_highlighter(iter_highlight_chunks(alternatives))
-        hits = [self._hit(row, pattern) for row in rows]
+        hits = [self._hit(rows[doc_id], pattern) for doc_id in ids if doc_id in rows]
         return SearchResults.build(query, total, hits, facets)
 
-    @staticmethod
-    def _where(filters: dict[str, list[str]], skip: str | None = None) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        for name, values in filters.items():
-            if name == skip or name not in _FILTER_SQL:
-                continue
-            clauses.append(_FILTER_SQL[name].format(ph=", ".join("?" * len(values))))
-            params += [int(v) for v in values] if name == "year" else values
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+    def _search_text(
+        self, con: apsw.Connection, query: SearchQuery, alternatives: list[list[Phrase]], allowed: dict[str, set[int]]
+    ) -> tuple[int, dict[str, Counter[int]], list[int]]:
+        """Match once, then count and page in Python.
 
-    def _facet(self, con: apsw.Connection, source: str, name: str, filters: dict[str, list[str]]) -> list[tuple[str, int]]:
-        """Counts over the whole matching set with every OTHER facet's filter
-        applied: selecting 武江区 still lists 浈江区 with its count, so values
-        within a facet can be OR-ed."""
-        where, params = self._where(filters, skip=name)
-        if name == "region":
-            sql = (
-                f"SELECT r.region, count(*) AS n FROM {source} JOIN doc_regions r ON r.doc_id = d.id{where} "
-                f"GROUP BY r.region ORDER BY n DESC, r.region LIMIT ?"
-            )
+        The matching set (id, score, date, facet keys) is read in one pass
+        through FTS5 and the narrow doc_keys table. Counting it with Counter
+        took 25 ms for 51,000 matches where five SQL GROUP BYs over a temp
+        table took 65 ms (each GROUP BY sorts).
+        """
+        relevance = query.effective_sort == "relevance"
+        # bm25 is the costliest part of matching; a date sort does not need it.
+        score = _BM25 if relevance else "0"
+        rows = con.execute(
+            f"SELECT k.id, {score}, k.published_ts, {_KEY_LIST_K}"
+            f" FROM fts JOIN doc_keys k ON k.id = fts.rowid WHERE fts MATCH ?",
+            (fts_match_expression(alternatives),),
+        ).fetchall()
+
+        # One boolean per row and filtered facet; map/compress keep the loops in C.
+        masks = {
+            name: list(map(keys.__contains__, map(itemgetter(_ROW_KEY[name]), rows))) for name, keys in allowed.items()
+        }
+
+        def passing(skip: str | None = None) -> list[tuple[Any, ...]]:
+            selected = [mask for name, mask in masks.items() if name != skip]
+            if not selected:
+                return rows
+            combined = selected[0] if len(selected) == 1 else list(map(all, zip(*selected, strict=True)))
+            return list(compress(rows, combined))
+
+        hits = passing()
+        counts: dict[str, Counter[int]] = {}
+        for name in FACETS:
+            # Each facet counts the rows passing every OTHER facet's filter
+            # (see _count_sql).
+            subset = passing(skip=name) if name in masks else hits
+            counts[name] = Counter(map(itemgetter(_ROW_KEY[name]), subset))
+            counts[name].pop(None, None)
+
+        wanted = query.offset + query.per_page
+        if relevance:  # bm25: lower is better; ties newest first
+            page = heapq.nsmallest(wanted, hits, key=lambda r: (r[1], -r[2], -r[0]))
         else:
-            column = _FACET_COLUMN[name]
-            not_empty = f"{column} IS NOT NULL AND {column} != ''"
-            where = f"{where} AND {not_empty}" if where else f" WHERE {not_empty}"
-            sql = f"SELECT {column}, count(*) AS n FROM {source}{where} GROUP BY {column} ORDER BY n DESC, {column} LIMIT ?"
-        return sort_facet_counts(con.execute(sql, (*params, FACET_SIZE)).fetchall())
+            page = heapq.nsmallest(wanted, hits, key=lambda r: (-r[2], -r[0]))
+        return len(hits), counts, [int(r[0]) for r in page[query.offset :]]
+
+    def _list_all(
+        self, con: apsw.Connection, query: SearchQuery, allowed: dict[str, set[int]]
+    ) -> tuple[int, dict[str, Counter[int]], list[int]]:
+        """No text: everything (filtered), newest first. SQL here, since the
+        indexes on doc_keys give counts and pages without reading every row."""
+        where = _where(allowed)
+        total = int(con.execute(f"SELECT count(*) FROM doc_keys m{where}").fetchone()[0])
+        ids = [
+            int(row[0])
+            for row in con.execute(
+                f"SELECT m.id FROM doc_keys m{where} ORDER BY m.published_ts DESC, m.id DESC LIMIT ? OFFSET ?",
+                (query.per_page, query.offset),
+            )
+        ]
+        return total, self._count_sql(con, allowed), ids
 
     @staticmethod
-    def _hit(row: tuple[Any, ...], pattern: Any) -> Hit:
+    def _count_sql(con: apsw.Connection, allowed: dict[str, set[int]]) -> dict[str, Counter[int]]:
+        """Counts per facet, each with every OTHER facet's filter applied:
+        selecting 武江区 still lists 浈江区 with its count, so values within a
+        facet can be OR-ed, and facets AND-ed. One statement, UNION ALL of
+        five GROUP BYs."""
+        parts = []
+        for i, name in enumerate(FACETS):
+            column = f"m.{_KEY_COLUMNS[name]}"
+            where = _where({k: v for k, v in allowed.items() if k != name})
+            where = f"{where} AND {column} IS NOT NULL" if where else f" WHERE {column} IS NOT NULL"
+            parts.append(f"SELECT {i}, {column}, count(*) FROM doc_keys m{where} GROUP BY {column}")
+        counts: dict[str, Counter[int]] = {name: Counter() for name in FACETS}
+        for i, key, n in con.execute(" UNION ALL ".join(parts)):
+            counts[FACETS[i]][int(key)] = int(n)
+        return counts
+
+    @staticmethod
+    def _allowed_keys(con: apsw.Connection, filters: dict[str, list[str]]) -> dict[str, set[int]]:
+        """Facet filters as sets of allowed keys (an empty set matches nothing)."""
+        allowed: dict[str, set[int]] = {}
+        for name, values in filters.items():
+            if name == "year":
+                allowed[name] = {int(v) for v in values}
+            elif name == "region":
+                wanted = set(values)
+                allowed[name] = {
+                    int(key)
+                    for key, path in con.execute("SELECT id, value FROM terms WHERE facet = 'region'")
+                    if wanted.intersection(json.loads(path))
+                }
+            elif name in _KEY_COLUMNS:
+                placeholders = ", ".join("?" * len(values))
+                allowed[name] = {
+                    int(key)
+                    for (key,) in con.execute(
+                        f"SELECT id FROM terms WHERE facet = ? AND value IN ({placeholders})", (name, *values)
+                    )
+                }
+        return allowed
+
+    @staticmethod
+    def _facet_values(con: apsw.Connection, counts: dict[str, Counter[int]]) -> dict[str, list[tuple[str, int]]]:
+        """Facet keys back to values. Years are their own values; a region
+        path adds its count to every region on it."""
+        facets = {"year": sort_facet_counts((str(k), n) for k, n in counts.get("year", {}).items())}
+        needed = [key for name in FACETS if name != "year" for key in counts.get(name, {})]
+        values: dict[int, str] = {}
+        for start in range(0, len(needed), 500):  # stay under SQLite's variable limit
+            part = needed[start : start + 500]
+            values.update(con.execute(f"SELECT id, value FROM terms WHERE id IN ({', '.join('?' * len(part))})", part))
+        for name in FACETS:
+            if name == "year":
+                continue
+            if name == "region":
+                by_region: Counter[str] = Counter()
+                for key, n in counts.get(name, {}).items():
+                    for region in dict.fromkeys(json.loads(values[key])):
+                        by_region[region] += n
+                facets[name] = sort_facet_counts(by_region.items())
+            else:
+                facets[name] = sort_facet_counts((values[key], n) for key, n in counts.get(name, {}).items())
+        return facets
+
+    @staticmethod
+    def _rows(con: apsw.Connection, ids: list[int]) -> dict[int, tuple[Any, ...]]:
+        """What a hit shows, for one page of ids."""
+        if not ids:
+            return {}
+        placeholders = ", ".join("?" * len(ids))
+        rows = con.execute(
+            f"SELECT d.id, d.title, d.url, d.unit, d.unit_path, d.catalog_code, d.published_at,"
+            f" {', '.join('t.' + f for f in SNIPPET_FIELDS)}"
+            f" FROM docs d JOIN doc_texts t ON t.id = d.id WHERE d.id IN ({placeholders})",
+            ids,
+        )
+        return {int(row[0]): tuple(row) for row in rows}
+
+    @staticmethod
+    def _hit(row: tuple[Any, ...], pattern: re.Pattern[str] | None) -> Hit:
         doc_id, title, url, unit, unit_path, catalog_code, published_at, *texts = row
         snippet = None
         for text in texts:
@@ -469,6 +596,19 @@ class EmbeddedBackend(SearchBackend):
             published_at=datetime.fromisoformat(published_at),
             snippet_html=snippet,
         )
+
+
+def _where(allowed: dict[str, set[int]]) -> str:
+    """WHERE for facet filters. Keys are integers from our own tables or
+    int(), never user text, so they are inlined (one statement can then be
+    reused for the count and the page)."""
+    clauses = []
+    for name, keys in allowed.items():
+        if not keys:
+            clauses.append("0")  # a filter value that exists nowhere matches nothing
+        else:
+            clauses.append(f"m.{_KEY_COLUMNS[name]} IN ({', '.join(str(int(k)) for k in sorted(keys))})")
+    return " WHERE " + " AND ".join(clauses) if clauses else ""
 
 
 def _batches(items: Iterable[IndexDocument], size: int) -> Iterator[list[IndexDocument]]:

@@ -1,0 +1,85 @@
+"""Vocabulary of the approval form (审批表) and the archive (归档)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class FormState(models.TextChoices):
+    OPEN = "open", "填写中"
+    USED = "used", "已用于发布"
+
+
+class DiscloseOpinion(models.TextChoices):
+    AGREE = "agree", "同意"
+    DISAGREE = "disagree", "不同意"
+
+
+class SecrecyOpinion(models.TextChoices):
+    PASS = "pass", "通过"
+    FAIL = "fail", "不通过"
+    DECLASSIFY = "declassify", "需脱密处理"
+
+
+class LeaderOpinion(models.TextChoices):
+    AGREE = "agree", "同意"
+    DISAGREE = "disagree", "不同意"
+
+
+class Platform(models.TextChoices):
+    """公开平台 of seed 002 附件1, in the form's order."""
+
+    MEETING = "meeting", "会议"
+    DOCUMENT = "document", "文件"
+    BULLETIN = "bulletin", "通报"
+    BRIEFING = "briefing", "简报"
+    INTRANET = "intranet", "党政内网"
+    NOTICE_BOARD = "notice_board", "公开栏"
+    INTERNET = "internet", "互联网"
+    PRESS = "press", "报刊"
+    BROADCAST = "broadcast", "广播电视"
+    NEW_MEDIA = "new_media", "新媒体"
+    PRESS_CONFERENCE = "press_conference", "新闻发布会"
+    OTHER = "other", "其他"
+
+
+class RecordKind(models.TextChoices):
+    PUBLICATION = "publication", "发布"
+    IMPORT = "import", "历史导入"
+    REVOCATION = "revocation", "撤消"
+    ZERO_REPORT = "zero_report", "零上报"
+
+
+def choice_value(choices: type[models.TextChoices], value: str, *, field: str) -> str:
+    """Accept a choice's value or its Chinese label ("agree" or "同意"); anything else is a clear error."""
+    from django.core.exceptions import ValidationError
+
+    text = (value or "").strip()
+    if text in choices.values:
+        return text
+    for key, label in choices.choices:
+        if text == label:
+            return key
+    allowed = "、".join(label for _, label in choices.choices)
+    raise ValidationError({field: f"“{text}”不是有效选项，可选：{allowed}。"})
+
+
+# Words an editor writes in 公开平台 (e.g. "文件、网站、新闻媒体") mapped onto the form's boxes.
+PLATFORM_SYNONYMS: dict[str, str] = {
+    "网站": Platform.INTERNET,
+    "门户网站": Platform.INTERNET,
+    "网络": Platform.INTERNET,
+    "新闻媒体": Platform.PRESS,
+    "媒体": Platform.PRESS,
+    "报纸": Platform.PRESS,
+    "电视": Platform.BROADCAST,
+    "广播": Platform.BROADCAST,
+    "数字电视": Platform.BROADCAST,
+    "微信": Platform.NEW_MEDIA,
+    "微信公众号": Platform.NEW_MEDIA,
+    "微博": Platform.NEW_MEDIA,
+    "手机短信": Platform.NEW_MEDIA,
+    "内网": Platform.INTRANET,
+    "党务公开栏": Platform.NOTICE_BOARD,
+    "公示栏": Platform.NOTICE_BOARD,
+}

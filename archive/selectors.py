@@ -1,0 +1,34 @@
+"""Reads of the archive (归档) and approval forms (审批表)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from disclosure_pages.models import DisclosureItemPage, UnitPage
+
+from .choices import FormState
+from .models import ApprovalForm, ArchiveRecord
+
+
+def records_for_item(item: DisclosureItemPage | int) -> QuerySet[ArchiveRecord]:
+    """Every archive record of an item, oldest first (kept even after the item is deleted)."""
+    pk = item if isinstance(item, int) else item.pk
+    return ArchiveRecord.objects.filter(item_ref=pk).order_by("chain_index")
+
+
+def records_for_unit_year(unit: UnitPage, year: int) -> QuerySet[ArchiveRecord]:
+    """A unit's records of one year in 件号 order: the contents of an archive volume."""
+    return ArchiveRecord.objects.filter(unit=unit, year=year).order_by("sequence")
+
+
+def open_approval_form(item: DisclosureItemPage) -> ApprovalForm | None:
+    return ApprovalForm.objects.filter(item_id=item.pk, state=FormState.OPEN).first()
+
+
+def approval_forms_for_item(item: DisclosureItemPage) -> QuerySet[ApprovalForm]:
+    return ApprovalForm.objects.filter(item_id=item.pk).order_by("-created_at", "-pk")
+
+
+def archive_years(unit: UnitPage | None = None) -> list[int]:
+    records = ArchiveRecord.objects.all() if unit is None else ArchiveRecord.objects.filter(unit=unit)
+    return sorted(set(records.values_list("year", flat=True)), reverse=True)

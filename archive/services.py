@@ -1,0 +1,526 @@
+"""Writes of the approval form (审批表) and the archive (归档).
+
+Part of the contract with the workflow in disclosure_pages:
+
+- `approval_form_for(item)`: the open form of the item's next publication.
+- `approval_form_record_review(...)`: 公开意见 / 保密审核 / 分管领导意见 by the reviewer.
+- `approval_form_record_leader(...)`: 主要领导意见 by the leader.
+- `archive_publication(...)`: file a publication (called from the `page_published` handler).
+- `archive_revocation(...)`: file a revocation (撤消) by a supervisor.
+- `archive_imported(items)`: file items brought in by an import, inside the import's transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+from wagtail.models import Page, Revision
+
+from disclosure_pages.choices import Retention
+from disclosure_pages.models import CatalogNodePage, DisclosureItemPage, UnitPage
+
+from .choices import (
+    PLATFORM_SYNONYMS,
+    DiscloseOpinion,
+    FormState,
+    LeaderOpinion,
+    Platform,
+    RecordKind,
+    SecrecyOpinion,
+    choice_value,
+)
+from .models import ApprovalForm, ArchiveChainHead, ArchiveRecord
+
+logger = logging.getLogger(__name__)
+
+PLATFORM_SPLIT = re.compile(r"[、，,；;/\s]+|或|和|及")
+CHUNK = 1024 * 1024
+
+
+# Approval form -------------------------------------------------------------------------------
+
+
+def person_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def platforms_from_text(text: str) -> tuple[list[str], str, str]:
+    """公开平台 wording ("文件、会议等") → (box values, 新媒体 name, 其他 text)."""
+    labels = {label: value for value, label in Platform.choices}
+    chosen: list[str] = []
+    new_media: list[str] = []
+    other: list[str] = []
+    for word in PLATFORM_SPLIT.split(text or ""):
+        word = word.strip().removesuffix("等").strip()
+        if not word:
+            continue
+        value = labels.get(word) or PLATFORM_SYNONYMS.get(word)
+        if value is None:
+            value = Platform.OTHER
+            other.append(word)
+        elif value == Platform.NEW_MEDIA and word != Platform.NEW_MEDIA.label:
+            new_media.append(word)
+        if value not in chosen:
+            chosen.append(value)
+    order = list(Platform.values)
+    chosen.sort(key=order.index)
+    return chosen, "、".join(new_media), "、".join(other)
+
+
+def _item_source(item: DisclosureItemPage) -> DisclosureItemPage:
+    """The version of the item the form describes: its latest draft (what the reviewer sees)."""
+    item = item.specific if type(item) is not DisclosureItemPage else item
+    latest = item.get_latest_revision_as_object() if item.pk else item
+    # A revision's object has no cached tree lookups; keep the page's own (same path).
+    return latest
+
+
+def _editor_fields(source: DisclosureItemPage) -> dict[str, Any]:
+    node = source.catalog_node
+    unit = source.unit
+    platforms, new_media, other = platforms_from_text(source.platforms)
+    return {
+        "department": unit.title if unit else "",
+        "content": source.title,
+        "disclosure_time": source.disclosure_time,
+        "requirement": source.requirement,
+        "method": source.method,
+        "scope_text": (node.scope_text if node else "") or source.get_scope_display(),
+        "platforms": platforms,
+        "new_media_text": new_media,
+        "platform_other": other,
+    }
+
+
+def _latest_editor(item: DisclosureItemPage):
+    revision = item.latest_revision if item.pk else None
+    if revision is not None and revision.user_id:
+        return revision.user
+    return item.owner if item.owner_id else None
+
+
+def _sync_open_form(form: ApprovalForm, source: DisclosureItemPage) -> ApprovalForm:
+    """While a form is open its editor part follows the item; saved only on a change (keeps history short)."""
+    fields = _editor_fields(source)
+    changed = [name for name, value in fields.items() if getattr(form, name) != value]
+    if form.filled_by_id is None:
+        editor = _latest_editor(source)
+        if editor is not None:
+            form.filled_by = editor
+            changed.append("filled_by")
+    if changed or form.pk is None:
+        for name, value in fields.items():
+            setattr(form, name, value)
+        form.save()
+    return form
+
+
+@transaction.atomic
+def approval_form_for(item: DisclosureItemPage) -> ApprovalForm:
+    """The open approval form of the item's next publication, created on demand from the item's fields.
+
+    While open, the editor's part (部门, 公开内容, 公开时间, 要求, 方式, 范围, 平台) follows the
+    item's latest draft; opinions already recorded are kept.
+    """
+    source = _item_source(item)
+    form = ApprovalForm.objects.select_for_update().filter(item_id=item.pk, state=FormState.OPEN).first()
+    if form is None:
+        try:
+            with transaction.atomic():
+                form = _sync_open_form(ApprovalForm(item_id=item.pk), source)
+        except IntegrityError:
+            # Another request opened it at the same moment (one open form per item is a constraint).
+            form = ApprovalForm.objects.select_for_update().get(item_id=item.pk, state=FormState.OPEN)
+            form = _sync_open_form(form, source)
+        return form
+    return _sync_open_form(form, source)
+
+
+def _required_reason(value: str, field: str, label: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: f"请填写{label}的理由。"})
+    return text
+
+
+@transaction.atomic
+def approval_form_record_review(
+    *,
+    item: DisclosureItemPage,
+    user,
+    disclose_opinion: str,
+    disclose_reason: str,
+    secrecy_opinion: str,
+    secrecy_reason: str,
+    prescreen_confirmed: bool = False,
+    prescreen_reason: str = "",
+) -> ApprovalForm:
+    """The reviewer (分管负责人) fills 公开意见, 保密审核 and signs 分管领导意见 with today's date.
+
+    Opinions are values or labels of DiscloseOpinion (agree/同意, disagree/不同意) and
+    SecrecyOpinion (pass/通过, fail/不通过, declassify/需脱密处理); both need a reason.
+    """
+    disclose = choice_value(DiscloseOpinion, disclose_opinion, field="disclose_opinion")
+    secrecy = choice_value(SecrecyOpinion, secrecy_opinion, field="secrecy_opinion")
+    disclose_text = _required_reason(disclose_reason, "disclose_reason", "公开意见")
+    secrecy_text = _required_reason(secrecy_reason, "secrecy_reason", "保密审核")
+    if prescreen_confirmed and not (prescreen_reason or "").strip():
+        raise ValidationError({"prescreen_reason": "确认自动预审提示后仍予公开，须说明理由。"})
+    form = approval_form_for(item)
+    form.disclose_opinion = disclose
+    form.disclose_reason = disclose_text
+    form.secrecy_opinion = secrecy
+    form.secrecy_reason = secrecy_text
+    form.prescreen_confirmed = bool(prescreen_confirmed)
+    form.prescreen_reason = (prescreen_reason or "").strip()
+    form.reviewer = user
+    verdict = "同意公开" if disclose == DiscloseOpinion.AGREE else "不同意公开"
+    form.reviewer_opinion = f"{verdict}。{disclose_text}"
+    form.reviewed_on = timezone.localdate()
+    form.save()
+    return form
+
+
+@transaction.atomic
+def approval_form_record_leader(*, item: DisclosureItemPage, user, opinion: str, reason: str) -> ApprovalForm:
+    """The leader (主要负责人) signs 主要领导意见: opinion agree/同意 or disagree/不同意, with a reason."""
+    decision = choice_value(LeaderOpinion, opinion, field="opinion")
+    text = (reason or "").strip()
+    if decision == LeaderOpinion.DISAGREE and not text:
+        raise ValidationError({"reason": "不同意公开时须说明理由。"})
+    form = approval_form_for(item)
+    form.leader = user
+    form.leader_decision = decision
+    form.leader_opinion = f"{LeaderOpinion(decision).label}。{text}" if text else f"{LeaderOpinion(decision).label}。"
+    form.leader_on = timezone.localdate()
+    form.save()
+    return form
+
+
+def _close_form(*, item: DisclosureItemPage, source: DisclosureItemPage, revision: Revision | None) -> ApprovalForm:
+    form = ApprovalForm.objects.select_for_update().filter(item_id=item.pk, state=FormState.OPEN).first()
+    if form is None:
+        form = ApprovalForm(item_id=item.pk)
+    _sync_open_form(form, source)
+    form.state = FormState.USED
+    form.revision = revision
+    form.used_at = timezone.now()
+    form.save()
+    return form
+
+
+# Archive -------------------------------------------------------------------------------------
+
+
+def _plain_json(value: Any) -> Any:
+    """What a JSONField gives back after a round trip, so the hash taken now matches the hash recomputed later."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def file_sha256(file_field) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with file_field.storage.open(file_field.name, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def attachment_entries(source: DisclosureItemPage) -> list[dict[str, Any]]:
+    entries = []
+    for attachment in source.attachments.all():
+        document = attachment.document
+        entry = {
+            "document": document.pk,
+            "title": document.title,
+            "file": document.file.name,
+            "doc_number": attachment.doc_number,
+            "attribute": attachment.attribute,
+            "reason": attachment.reason,
+            "sha256": "",
+            "size": 0,
+        }
+        try:
+            entry["sha256"], entry["size"] = file_sha256(document.file)
+        except (FileNotFoundError, OSError, ValueError):
+            # Filed anyway (nothing published goes unfiled); verify_archive reports the missing file.
+            logger.warning("归档时附件文件缺失：%s", document.file.name)
+            entry["missing"] = True
+        entries.append(entry)
+    return entries
+
+
+def render_content_html(source: DisclosureItemPage, *, unit: UnitPage | None) -> str:
+    return render_to_string("archive/record_content.html", {"page": source, "unit": unit})
+
+
+def _lock_chain(unit: UnitPage) -> ArchiveChainHead:
+    """Lock the unit's chain head for this transaction.
+
+    An UPDATE comes first on purpose: on PostgreSQL it takes the row lock, on SQLite it
+    takes the database write lock before anything is read, so two publications of one
+    unit can never read the same head and hand out the same 件号.
+    """
+    for _attempt in range(3):
+        if ArchiveChainHead.objects.filter(pk=unit.pk).update(updated_at=timezone.now()):
+            return ArchiveChainHead.objects.select_for_update().get(pk=unit.pk)
+        try:
+            with transaction.atomic():
+                return ArchiveChainHead.objects.create(unit=unit)
+        except IntegrityError:
+            continue  # created concurrently: lock it on the next pass
+    raise RuntimeError("无法锁定归档链，请重试。")
+
+
+class Filing:
+    """Caches for filing within one transaction: chain heads stay locked until it ends,
+    so a batch (an import of hundreds of items) locks each unit once, and looks each
+    unit and catalogue node up once."""
+
+    def __init__(self) -> None:
+        self.heads: dict[int, ArchiveChainHead] = {}
+        self.sequences: dict[tuple[int, int], int] = {}
+        self.units: dict[str, UnitPage | None] = {}
+        self.nodes: dict[str, tuple[CatalogNodePage | None, list[str]]] = {}
+
+    def head(self, unit: UnitPage) -> ArchiveChainHead:
+        if unit.pk not in self.heads:
+            self.heads[unit.pk] = _lock_chain(unit)
+        return self.heads[unit.pk]
+
+    def next_sequence(self, unit: UnitPage, year: int) -> int:
+        key = (unit.pk, year)
+        if key not in self.sequences:
+            last = ArchiveRecord.objects.filter(unit=unit, year=year).aggregate(n=Max("sequence"))["n"]
+            self.sequences[key] = last or 0
+        self.sequences[key] += 1
+        return self.sequences[key]
+
+    @staticmethod
+    def _prefixes(path: str) -> list[str]:
+        step = Page.steplen
+        return [path[:end] for end in range(step, len(path), step)]
+
+    def unit_of(self, page: Page) -> UnitPage | None:
+        prefixes = self._prefixes(page.path)
+        for prefix in prefixes:
+            if prefix in self.units and self.units[prefix] is not None:
+                return self.units[prefix]
+        unit = UnitPage.objects.filter(path__in=prefixes).first()
+        if unit is not None:
+            self.units[unit.path] = unit
+        return unit
+
+    def node_of(self, page: Page) -> tuple[CatalogNodePage | None, list[str]]:
+        parent_path = page.path[: -Page.steplen]
+        if parent_path not in self.nodes:
+            chain = list(CatalogNodePage.objects.filter(path__in=self._prefixes(page.path)).order_by("depth"))
+            node = chain[-1] if chain and chain[-1].path == parent_path else None
+            self.nodes[parent_path] = (node, [n.title for n in chain])
+        return self.nodes[parent_path]
+
+
+def _append(*, filing: Filing, unit: UnitPage, year: int, **fields: Any) -> ArchiveRecord:
+    head = filing.head(unit)
+    sequence = filing.next_sequence(unit, year)
+    record = ArchiveRecord(
+        unit=unit,
+        unit_path=unit.unit_path,
+        year=year,
+        sequence=sequence,
+        number=f"{year}-{sequence:04d}",
+        chain_index=head.length + 1,
+        prev_hash=head.head_hash,
+        created_at=timezone.now(),
+        **fields,
+    )
+    record.content = _plain_json(record.content)
+    record.approval_snapshot = _plain_json(record.approval_snapshot)
+    record.attachments = _plain_json(record.attachments)
+    record.content_hash = record.compute_hash()
+    record.save()
+    head.head_hash = record.content_hash
+    head.length = record.chain_index
+    head.save(update_fields=["head_hash", "length", "updated_at"])
+    return record
+
+
+def _file(
+    *,
+    item: DisclosureItemPage,
+    revision: Revision | None,
+    kind: str,
+    user,
+    published_at,
+    year: int,
+    form: ApprovalForm | None = None,
+    reason: str = "",
+    source: DisclosureItemPage | None = None,
+    filing: Filing | None = None,
+) -> ArchiveRecord:
+    filing = filing or Filing()
+    if source is None:
+        source = revision.as_object() if revision is not None else item
+    unit = filing.unit_of(item)
+    if unit is None:
+        raise ValidationError("公开事项不在任何单位之下，无法归档。")
+    node, names = filing.node_of(item)
+    # The archive template asks the page for its unit and node: answer from the cache.
+    source.__dict__["unit"] = unit
+    source.__dict__["catalog_node"] = node
+    return _append(
+        filing=filing,
+        unit=unit,
+        year=year,
+        kind=kind,
+        item=item,
+        item_ref=item.pk,
+        revision=revision,
+        revision_ref=revision.pk if revision is not None else None,
+        content=revision.content if revision is not None else {},
+        content_html=render_content_html(source, unit=unit),
+        approval_form=form,
+        approval_snapshot=form.snapshot() if form is not None else None,
+        attachments=attachment_entries(source),
+        published_at=published_at,
+        reason=reason,
+        actor=user if getattr(user, "pk", None) else None,
+        actor_name=person_name(user) if getattr(user, "pk", None) else "",
+        title=source.title[:255],
+        catalog_code=node.code if node else "",
+        catalog_level1=names[0] if names else "",
+        catalog_path=" / ".join(names)[:800],
+        period_label=source.period_label,
+        scope=source.scope,
+        retention=node.retention if node else Retention.Y30,
+    )
+
+
+@transaction.atomic
+def archive_publication(
+    *, item: DisclosureItemPage, revision: Revision | None, user, kind: str = RecordKind.PUBLICATION
+) -> ArchiveRecord:
+    """File a publication: the revision's content (JSON + HTML), the approval form as it stood
+    (which is closed: the next publication gets a new one), attachments' SHA-256, 件号 and chain hash.
+
+    Called from the `page_published` handler inside the publishing transaction: if filing
+    fails, the publication fails with it.
+    """
+    item = item.specific if type(item) is not DisclosureItemPage else item
+    revision = revision or item.live_revision or item.latest_revision
+    kind = choice_value(RecordKind, kind, field="kind")
+    if kind == RecordKind.PUBLICATION and item.is_zero_report:
+        kind = RecordKind.ZERO_REPORT
+    published_at = item.last_published_at or item.first_published_at or timezone.now()
+    form = None
+    if kind != RecordKind.IMPORT:
+        source = revision.as_object() if revision is not None else item
+        form = _close_form(item=item, source=source, revision=revision)
+    return _file(
+        item=item,
+        revision=revision,
+        kind=kind,
+        user=user,
+        published_at=published_at,
+        year=timezone.localtime(published_at).year,
+        form=form,
+    )
+
+
+def _last_filed_revision(item: DisclosureItemPage) -> Revision | None:
+    if item.live_revision_id:
+        return item.live_revision
+    ref = (
+        ArchiveRecord.objects.filter(item_ref=item.pk, revision_ref__isnull=False)
+        .exclude(kind=RecordKind.REVOCATION)
+        .order_by("-chain_index")
+        .values_list("revision_ref", flat=True)
+        .first()
+    )
+    revision = Revision.objects.filter(pk=ref).first() if ref else None
+    return revision or item.latest_revision
+
+
+@transaction.atomic
+def archive_revocation(*, item: DisclosureItemPage, user, reason: str) -> ArchiveRecord:
+    """File a revocation (撤消): the last published content, the reason, who and when.
+
+    Works before or after the item is unpublished (call it in the same transaction).
+    """
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationError({"reason": "撤消须说明理由。"})
+    item = item.specific if type(item) is not DisclosureItemPage else item
+    revision = _last_filed_revision(item)
+    now = timezone.now()
+    return _file(
+        item=item,
+        revision=revision,
+        kind=RecordKind.REVOCATION,
+        user=user,
+        published_at=item.last_published_at or item.first_published_at or now,
+        year=timezone.localtime(now).year,
+        reason=text,
+    )
+
+
+@transaction.atomic
+def archive_imported(items: Iterable[DisclosureItemPage]) -> list[ArchiveRecord]:
+    """File items brought in by an import or the demo (kind 历史导入), skipping any already filed.
+
+    Call it inside the import's transaction, so that an import that cannot be filed is not kept.
+    """
+    items = list(items)
+    done = set(
+        ArchiveRecord.objects.filter(item_ref__in=[item.pk for item in items])
+        .exclude(kind=RecordKind.REVOCATION)
+        .values_list("item_ref", flat=True)
+    )
+    filing = Filing()
+    records = []
+    for item in items:
+        if item.pk in done or not item.live:
+            continue
+        item = item.specific if type(item) is not DisclosureItemPage else item
+        revision = item.live_revision or item.latest_revision
+        published_at = item.first_published_at or item.last_published_at or timezone.now()
+        records.append(
+            _file(
+                item=item,
+                revision=revision,
+                kind=RecordKind.IMPORT,
+                user=revision.user if revision is not None and revision.user_id else None,
+                published_at=published_at,
+                year=timezone.localtime(published_at).year,
+                # An imported item is its one revision: no need to rebuild it from JSON.
+                source=item if revision is None or revision.pk == item.latest_revision_id else None,
+                filing=filing,
+            )
+        )
+    return records
+
+
+def archive_imported_ids(item_ids: Iterable[int]) -> list[ArchiveRecord]:
+    """The `items_imported` signal's catch-all: file whatever the import did not file itself."""
+    ids = list(item_ids)
+    if not ids:
+        return []
+    filed = set(ArchiveRecord.objects.filter(item_ref__in=ids).values_list("item_ref", flat=True))
+    missing = [pk for pk in ids if pk not in filed]
+    if not missing:
+        return []
+    return archive_imported(DisclosureItemPage.objects.filter(pk__in=missing).order_by("path"))

@@ -1,0 +1,15 @@
+"""Signal handlers of the archive, connected in ArchiveConfig.ready(); each is one line of side effect."""
+
+from __future__ import annotations
+
+from .services import archive_imported_ids, archive_publication
+
+
+def file_publication(sender, instance, revision, **kwargs) -> None:
+    # page_published also fires when a first publication is only *scheduled* (not live yet): file it when it goes live.
+    if instance.live and instance.live_revision_id == revision.pk:
+        archive_publication(item=instance, revision=revision, user=revision.user)
+
+
+def file_imported_items(sender, item_ids, **kwargs) -> None:
+    archive_imported_ids(item_ids)

@@ -1,0 +1,65 @@
+"""Time `import_disclosures` for N lines (default 10,000) against a throwaway database.
+
+    .venv/bin/python bench/import_10k.py [N]
+
+Creates /tmp/bench_import.sqlite3 (or uses DATABASE_URL), migrates, loads the
+organisation and catalogues (no demo items), writes N JSONL lines spread over the
+units' 三级 nodes, and times the check pass and the import.
+"""
+
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+env = dict(os.environ)
+env.setdefault("DATABASE_URL", "sqlite:////tmp/bench_import.sqlite3")
+env["DJANGO_SETTINGS_MODULE"] = "cms.settings.dev"
+if env["DATABASE_URL"].startswith("sqlite:////tmp/"):
+    Path(env["DATABASE_URL"][len("sqlite:///") :]).unlink(missing_ok=True)
+py = str(ROOT / ".venv/bin/python")
+
+
+def manage(*args: str) -> float:
+    started = time.monotonic()
+    subprocess.run([py, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.monotonic() - started
+
+
+manage("migrate", "--noinput")
+manage("load_demo", "--no-items", "--no-users")
+
+units = {
+    "龙口市/市科技局党支部": ["1-1-1", "1-3-5", "2-1-1", "3-3-1", "6-1-2", "8-4-1"],
+    "石嘴山市/惠农区/区委": ["1-1-1", "1-2-1", "2-1-1", "3-1-1"],
+    "石嘴山市/平罗县/县编办": ["1-1-1", "2-2-1", "3-4-1"],
+    "韶关市/武江区/区委办": ["1-1-1", "1-1-4"],
+}
+phrases = ["党费收缴、管理和使用情况", "民主生活会征求意见及整改落实", "三重一大事项研究决策情况", "干部任前公示", "理论学习计划及落实情况"]
+rng = random.Random(7)
+path = Path("/tmp/bench_import.jsonl")
+with path.open("w", encoding="utf-8") as handle:
+    for n in range(N):
+        unit = rng.choice(list(units))
+        handle.write(
+            json.dumps(
+                {
+                    "unit": unit,
+                    "catalog_code": rng.choice(units[unit]),
+                    "title": f"{rng.choice(phrases)}（历史第{n}号）",
+                    "body": "。".join(rng.choice(phrases) for _ in range(20)),
+                    "published_at": f"20{rng.randint(12, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                    "doc_number": f"龙科字〔2020〕{n}号",
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+check = manage("import_disclosures", str(path), "--dry-run")
+full = manage("import_disclosures", str(path))
+print(f"{N} lines on {env['DATABASE_URL'].split(':')[0]}: check only {check:.1f} s; import {full:.1f} s ({N / full:.0f} lines/s)")

@@ -1,0 +1,309 @@
+"""Roles → page permissions, without one Wagtail group per unit.
+
+A user's rights in the admin come from two tables, not from Wagtail groups:
+
+- UnitMembership (user, unit, role): an editor (录入人) adds items under the unit's
+  三级 catalogue nodes and edits and deletes the unit's draft items; a reviewer (审核人)
+  and a leader (审批人) see the unit in the explorer and act on its items through the
+  workflow tasks (disclosure_pages.workflow); members and committee members read on
+  the public site only.
+- SupervisorReach (user, root): a supervisor (各级组织部门) sees the whole subtree in
+  the explorer and may revoke (撤消) published items there — and nowhere else.
+
+Wagtail asks a page permission *policy* (wagtail.permissions.policy_registry) which
+pages a user may explore and act on, and a PagePermissionTester what they may do with
+one page. `MembershipPagePermissionPolicy` adds the memberships to the group-based
+answers and `UnitPagePermissionTester` (returned by the page models'
+`permissions_for_user`) does the same per page. Groups still work for site managers.
+
+Why not one group per unit: Wagtail's explorer builds one OR clause per group page
+permission, so with a province's thousands of units every admin request slows down
+(wagtail#14593); a user's memberships are a handful of rows, whatever the size of the
+tree. Every unit user gets admin access through ONE shared group, UNIT_USERS_GROUP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from wagtail.models import Page, PagePermissionTester
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from .choices import Role
+
+STEPLEN = Page.steplen
+UNIT_USERS_GROUP = "单位用户"
+ADMIN_ROLES = (Role.EDITOR, Role.REVIEWER, Role.LEADER)
+# The set Wagtail asks for "may this user use the page explorer at all"
+# (wagtail.admin.auth.user_has_any_page_permission, the explorer's IndexView).
+EXPLORE_ACTIONS = frozenset({"add", "change", "publish", "bulk_delete", "lock", "unlock"})
+_CACHE_ATTR = "_disclosure_roles"
+
+
+@dataclass
+class UserRoles:
+    """What one user is, in the organisation tree: (unit path, role) pairs and reach roots."""
+
+    units: list[tuple[str, str]] = field(default_factory=list)
+    reaches: list[str] = field(default_factory=list)
+
+    def unit_paths(self, *roles: str) -> list[str]:
+        return [path for path, role in self.units if role in roles]
+
+    def has_role_over(self, path: str, *roles: str) -> bool:
+        """Does the user hold one of `roles` in a unit that contains the page at `path`?"""
+        return any(path.startswith(unit_path) for unit_path in self.unit_paths(*roles))
+
+    def supervises(self, path: str) -> bool:
+        return any(path.startswith(root) for root in self.reaches)
+
+    @property
+    def admin_roots(self) -> list[str]:
+        """Subtrees this user works in through the admin: units with a staff role, and reaches."""
+        return sorted(set(self.unit_paths(*ADMIN_ROLES)) | set(self.reaches))
+
+    @property
+    def is_unit_staff(self) -> bool:
+        return bool(self.admin_roots)
+
+
+def roles_for(user) -> UserRoles:
+    """The user's memberships and reaches, read once per request (cached on the user object)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return UserRoles()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    from .models import SupervisorReach, UnitMembership
+
+    roles = UserRoles(
+        units=list(UnitMembership.objects.filter(user=user).values_list("unit__path", "role")),
+        reaches=list(SupervisorReach.objects.filter(user=user).values_list("root__path", flat=True)),
+    )
+    setattr(user, _CACHE_ATTR, roles)
+    return roles
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles (after a membership of this very user object changed)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def editor_actions_at(page, unit_path: str) -> set[str]:
+    """Page actions an editor of the unit at `unit_path` has on `page` ("add", "change", "delete").
+
+    Editors add items under their unit's 三级 catalogue nodes and edit/delete their unit's
+    items; they never edit the unit page or its catalogue (that is catalogue management).
+    The depth below the unit tells the node's level without loading the specific page.
+    """
+    from .models import CatalogNodePage, DisclosureItemPage
+
+    model = page.specific_class
+    if model is None or not page.path.startswith(unit_path):
+        return set()
+    below_unit = page.depth - len(unit_path) // STEPLEN
+    if below_unit == 3 and issubclass(model, CatalogNodePage):
+        return {"add"}
+    if below_unit == 4 and issubclass(model, DisclosureItemPage):
+        return {"change", "delete"}
+    return set()
+
+
+def membership_actions(user, page) -> set[str]:
+    """What the user's editor memberships grant on `page`."""
+    actions: set[str] = set()
+    for unit_path in roles_for(user).unit_paths(Role.EDITOR):
+        actions |= editor_actions_at(page, unit_path)
+    return actions
+
+
+def can_revoke(user, item) -> bool:
+    """Supervisors whose reach covers the item (and superusers) may revoke it (撤消)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or roles_for(user).supervises(item.path)
+
+
+def can_view_history(user, item) -> bool:
+    """The item's timeline: its supervisors, its unit's staff, superusers."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roles = roles_for(user)
+    return roles.supervises(item.path) or roles.has_role_over(item.path, *ADMIN_ROLES)
+
+
+def _common_prefix(paths: list[str]) -> str:
+    """The path of the deepest page that is an ancestor-or-self of every path."""
+    prefix = paths[0]
+    for path in paths[1:]:
+        n = 0
+        while n < min(len(prefix), len(path)) and prefix[n : n + STEPLEN] == path[n : n + STEPLEN]:
+            n += STEPLEN
+        prefix = prefix[:n]
+    return prefix
+
+
+class MembershipPagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's group-based page policy, plus unit memberships and supervisor reaches."""
+
+    def _inactive(self, user) -> bool:
+        return not user.is_active or user.is_anonymous
+
+    def user_has_any_permission(self, user, actions):
+        if super().user_has_any_permission(user, actions):
+            return True
+        if self._inactive(user):
+            return False
+        roles = roles_for(user)
+        actions = set(actions)
+        if roles.unit_paths(Role.EDITOR) and actions & {"add", "change"}:
+            return True
+        # Reviewers, leaders and supervisors hold no page permission of their own, but they
+        # work in the explorer: answer Wagtail's "may use the explorer" question with yes.
+        return roles.is_unit_staff and EXPLORE_ACTIONS <= actions
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        if super().user_has_any_permission_for_instance(user, actions, instance):
+            return True
+        if self._inactive(user) or not isinstance(instance, Page):
+            return False
+        return bool(set(actions) & membership_actions(user, instance))
+
+    def _membership_instances(self, user, actions) -> QuerySet:
+        from .models import CatalogNodePage, DisclosureItemPage
+
+        pages = self.model._default_manager.none()
+        actions = set(actions)
+        for unit_path in roles_for(user).unit_paths(Role.EDITOR):
+            depth = len(unit_path) // STEPLEN
+            under = self.model._default_manager.filter(path__startswith=unit_path)
+            if actions & {"change", "delete"}:
+                pages |= under.type(DisclosureItemPage).filter(depth=depth + 4)
+            if "add" in actions:
+                pages |= under.type(CatalogNodePage).filter(depth=depth + 3)
+        return pages
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        pages = super().instances_user_has_any_permission_for(user, actions)
+        if self._base_queryset_for_user(user) is not None:
+            return pages
+        return pages | self._membership_instances(user, actions)
+
+    def _editors_of(self, instance, actions) -> list[int]:
+        from .models import UnitMembership
+
+        prefixes = [instance.path[:n] for n in range(STEPLEN, len(instance.path) + 1, STEPLEN)]
+        memberships = UnitMembership.objects.filter(role=Role.EDITOR, unit__path__in=prefixes)
+        return [
+            user_id
+            for user_id, unit_path in memberships.values_list("user_id", "unit__path")
+            if set(actions) & editor_actions_at(instance, unit_path)
+        ]
+
+    def users_with_any_permission_for_instance(self, actions, instance, include_superusers=True):
+        users = super().users_with_any_permission_for_instance(actions, instance, include_superusers)
+        editors = self._editors_of(instance, actions)
+        User = get_user_model()
+        return User._default_manager.filter(Q(pk__in=users.values("pk")) | Q(pk__in=editors, is_active=True))
+
+    def users_with_any_permission(self, actions, include_superusers=True):
+        from .models import UnitMembership
+
+        users = super().users_with_any_permission(actions, include_superusers)
+        if not set(actions) & {"add", "change"}:
+            return users
+        User = get_user_model()
+        editor_ids = UnitMembership.objects.filter(role=Role.EDITOR).values("user_id")
+        return User._default_manager.filter(Q(pk__in=users.values("pk")) | Q(pk__in=editor_ids, is_active=True))
+
+    def instances_with_direct_explore_permission(self, user):
+        pages = super().instances_with_direct_explore_permission(user)
+        if user.is_superuser or self._inactive(user):
+            return pages
+        roots = roles_for(user).admin_roots
+        if not roots:
+            return pages
+        return list(pages) + list(self.model.base_page_model.objects.filter(path__in=roots))
+
+    def explorable_instances(self, user):
+        base = self._base_queryset_for_user(user)
+        if base is not None:
+            return base
+        roots = roles_for(user).admin_roots
+        if not roots:
+            return super().explorable_instances(user)
+        # Each root's subtree plus the root's ancestors (to navigate down to it), nothing else:
+        # an editor of one unit among thousands sees one unit, not the province.
+        q = Q()
+        ancestors: set[str] = set()
+        for path in roots:
+            q |= Q(path__startswith=path)
+            ancestors.update(path[:n] for n in range(STEPLEN, len(path), STEPLEN))
+        q |= Q(path__in=ancestors)
+        group_pages = [perm.page for perm in self.get_cached_permissions_for_user(user)]
+        top = _common_prefix(roots + [page.path for page in group_pages])
+        pages = self.model._default_manager.filter(q)
+        if group_pages:
+            pages = pages | super().explorable_instances(user)
+        return pages.filter(path__startswith=top)
+
+
+class UnitPagePermissionTester(PagePermissionTester):
+    """Wagtail's tester (groups, workflow tasks), plus what a unit editor's membership grants."""
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        self.unit_actions = (
+            membership_actions(user, page) if user.is_active and not user.is_superuser else set()
+        )
+
+    def can_add_subpage(self):
+        if super().can_add_subpage():
+            return True
+        if "add" not in self.unit_actions:
+            return False
+        from .models import DisclosureItemPage
+
+        return DisclosureItemPage.can_create_at(self.page)
+
+    def can_edit(self):
+        if super().can_edit():
+            return True
+        return self.user.is_active and not self.page_is_root and "change" in self.unit_actions
+
+    def can_delete(self, ignore_bulk=False):
+        if super().can_delete(ignore_bulk=ignore_bulk):
+            return True
+        # An editor deletes only drafts that were never published: what was published
+        # stays, to be revoked by a supervisor, so the archive and history keep it.
+        return "delete" in self.unit_actions and not self.page.live and self.page.first_published_at is None
+
+    def can_submit_for_moderation(self):
+        if not getattr(self.page.specific_class, "workflow_moderated", False):
+            return False
+        return super().can_submit_for_moderation()
+
+
+class UnitPermissionsMixin:
+    """Page models whose admin permissions follow unit memberships and supervisor reaches."""
+
+    workflow_moderated = False
+
+    def permissions_for_user(self, user):
+        return UnitPagePermissionTester(user, self)
+
+
+def unit_users():
+    """Users who need the admin: staff roles in a unit, or a supervisor's reach."""
+    from .models import SupervisorReach, UnitMembership
+
+    User = get_user_model()
+    return User._default_manager.filter(
+        Q(pk__in=UnitMembership.objects.filter(role__in=ADMIN_ROLES).values("user_id"))
+        | Q(pk__in=SupervisorReach.objects.values("user_id"))
+    )

@@ -1,0 +1,241 @@
+"""Reads: who handles which request, deadlines, and the public 回音壁.
+
+The privacy rule lives here: an applicant's contact details are for the unit's
+handling staff (editor / reviewer / leader), supervisors whose reach covers the
+unit, and superusers — nobody else (`can_see_contact`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from disclosure_pages.choices import Role, Scope
+from disclosure_pages.models import CatalogNodePage, RegionPage, SupervisorReach, UnitMembership, UnitPage
+
+from .choices import AnswerFrom, EventAction, PauseKind, RequestStatus
+from .clock import DueCount, Interval, count_due
+from .models import DisclosureRequest, Feedback, RegionRuleSet, RuleSet
+
+STAFF_ROLES = (Role.EDITOR, Role.REVIEWER, Role.LEADER)
+DUE_SOON_DAYS = 2
+
+
+# --- who handles what -------------------------------------------------------------------------
+
+
+def _handler_q(user, unit_field: str) -> Q | None:
+    """Q over `unit_field` for what `user` handles; None means everything (superuser); Q(pk__in=[]) nothing."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    q = Q(**{f"{unit_field}__in": UnitMembership.objects.filter(user=user, role__in=STAFF_ROLES).values("unit")})
+    for root_path in SupervisorReach.objects.filter(user=user).values_list("root__path", flat=True):
+        q |= Q(**{f"{unit_field}__path__startswith": root_path})
+    return q
+
+
+def handled_requests(user) -> QuerySet[DisclosureRequest]:
+    """Requests `user` may see and act on in the admin."""
+    q = _handler_q(user, "unit")
+    qs = DisclosureRequest.objects.select_related("unit", "rule_set").prefetch_related("events")
+    return qs if q is None else qs.filter(q)
+
+
+def handled_feedback(user) -> QuerySet[Feedback]:
+    q = _handler_q(user, "unit")
+    qs = Feedback.objects.select_related("unit", "item")
+    return qs if q is None else qs.filter(q)
+
+
+def handles_any_unit(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        user.is_superuser
+        or UnitMembership.objects.filter(user=user, role__in=STAFF_ROLES).exists()
+        or SupervisorReach.objects.filter(user=user).exists()
+    )
+
+
+def can_handle_unit(user, unit: UnitPage) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    if UnitMembership.objects.filter(user=user, unit=unit, role__in=STAFF_ROLES).exists():
+        return True
+    roots = SupervisorReach.objects.filter(user=user).values_list("root__path", flat=True)
+    return any(unit.path.startswith(root) for root in roots)
+
+
+def can_see_contact(user, request: DisclosureRequest) -> bool:
+    """The unit's handling staff, supervisors over it, superusers: nobody else sees contact details."""
+    return can_handle_unit(user, request.unit)
+
+
+def units_by_region() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Live units grouped under their region path, for a region → unit chooser (two queries)."""
+    regions = {page.path: page.title for page in RegionPage.objects.live().only("path", "title")}
+    groups: dict[str, list[tuple[int, str]]] = {}
+    steplen = UnitPage.steplen
+    for unit in UnitPage.objects.live().order_by("path").only("pk", "path", "title"):
+        names, prefix = [], unit.path[:-steplen]
+        while prefix in regions:
+            names.append(regions[prefix])
+            prefix = prefix[:-steplen]
+        groups.setdefault("/".join(reversed(names)), []).append((unit.pk, unit.title))
+    return list(groups.items())
+
+
+def answer_nodes(unit: UnitPage) -> list[CatalogNodePage]:
+    """三级 catalogue nodes of the unit, where an answer's draft item may go; 点题/申请 nodes first."""
+    nodes = list(CatalogNodePage.objects.descendant_of(unit).filter(level=3).order_by("path"))
+    nodes.sort(key=lambda n: 0 if ("点题" in n.title or "申请" in n.title) else 1)
+    return nodes
+
+
+# --- rule sets and deadlines ------------------------------------------------------------------
+
+
+def rule_set_for_unit(unit: UnitPage) -> RuleSet:
+    """The nearest region above `unit` with a rule set wins; otherwise the default rule set."""
+    regions = RegionPage.objects.ancestor_of(unit)
+    mapping = (
+        RegionRuleSet.objects.filter(region__in=regions).select_related("rule_set").order_by("-region__depth").first()
+    )
+    if mapping is not None:
+        return mapping.rule_set
+    rule_set = RuleSet.objects.filter(is_default=True).first() or RuleSet.objects.order_by("pk").first()
+    if rule_set is None:
+        raise RuleSet.DoesNotExist("没有可用的依申请公开时限规则，请先在管理后台设置。")
+    return rule_set
+
+
+def pauses_of(request: DisclosureRequest) -> list[Interval]:
+    """Paused intervals from the event log (PAUSED … RESUMED), in local dates."""
+    intervals: list[Interval] = []
+    open_event = None
+    for event in request.events.all():
+        if event.action == EventAction.PAUSED and open_event is None:
+            open_event = event
+        elif event.action == EventAction.RESUMED and open_event is not None:
+            intervals.append(_interval(open_event, timezone.localdate(event.at)))
+            open_event = None
+    if open_event is not None:
+        intervals.append(_interval(open_event, None))
+    return intervals
+
+
+def _interval(event, end: datetime.date | None) -> Interval:
+    label = f"（{PauseKind(event.pause_kind).label}）" if event.pause_kind else ""
+    return Interval(start=timezone.localdate(event.at), end=end, label=label)
+
+
+@dataclass
+class Deadlines:
+    accept: DueCount
+    answer: DueCount | None
+    pending: DueCount | None
+    state: str  # "overdue" | "due_soon" | "ok" | "paused" | "done"
+    days_left: int | None
+    accept_met: bool | None
+    answer_met: bool | None
+
+    @property
+    def state_label(self) -> str:
+        return {"overdue": "已超期", "due_soon": "即将到期", "ok": "办理中", "paused": "计时暂停", "done": "已办结"}[
+            self.state
+        ]
+
+
+def request_deadlines(request: DisclosureRequest, *, today: datetime.date | None = None) -> Deadlines:
+    """Both due dates of a request, how each was computed, and where it stands today."""
+    today = today or timezone.localdate()
+    rules = request.rules
+    pauses = pauses_of(request)
+    submitted = timezone.localdate(request.submitted_at)
+    accept = count_due(
+        start=submitted,
+        days=rules["accept_days"],
+        working_days=rules["accept_working_days"],
+        pauses=pauses,
+        roll_forward=rules["roll_forward"],
+        rule=f"{rules['name']}（受理）",
+    )
+    answer = None
+    answer_start = None
+    if request.accepted_at is not None:
+        answer_start = timezone.localdate(request.accepted_at)
+    if rules["answer_from"] == AnswerFrom.SUBMITTED:
+        answer_start = submitted
+    if answer_start is not None and request.status not in (RequestStatus.REFUSED,):
+        extra = []
+        if request.extension_days:
+            extra.append(f"延期：答复期限延长{request.extension_days}{'个工作日' if rules['answer_working_days'] else '日'}")
+        answer = count_due(
+            start=answer_start,
+            days=rules["answer_days"] + request.extension_days,
+            working_days=rules["answer_working_days"],
+            pauses=pauses,
+            roll_forward=rules["roll_forward"],
+            rule=f"{rules['name']}（答复，{AnswerFrom(rules['answer_from']).label}）",
+            extra=extra,
+        )
+
+    def met(done_at, count: DueCount | None) -> bool | None:
+        if done_at is None or count is None or count.due is None:
+            return None
+        return timezone.localdate(done_at) <= count.due
+
+    accept_done = request.accepted_at or request.refused_at
+    pending = None
+    if request.status == RequestStatus.SUBMITTED:
+        pending = accept
+    elif request.status == RequestStatus.ACCEPTED:
+        pending = answer
+    days_left = None
+    if pending is None:
+        state = "done"
+    elif pending.due is None:
+        state = "paused"
+    else:
+        days_left = (pending.due - today).days
+        state = "overdue" if days_left < 0 else "due_soon" if days_left <= DUE_SOON_DAYS else "ok"
+    return Deadlines(
+        accept=accept,
+        answer=answer,
+        pending=pending,
+        state=state,
+        days_left=days_left,
+        accept_met=met(accept_done, accept),
+        answer_met=met(request.answered_at, answer),
+    )
+
+
+def find_request(tracking_number: str) -> DisclosureRequest | None:
+    return (
+        DisclosureRequest.objects.select_related("unit", "disclosure_item")
+        .prefetch_related("events")
+        .filter(tracking_number=tracking_number.strip().upper())
+        .first()
+    )
+
+
+# --- 回音壁 ----------------------------------------------------------------------------------
+
+
+def published_feedback(*, unit: UnitPage | None = None, item=None, limit: int | None = 10) -> list[Feedback]:
+    """Moderated replies for the 回音壁. On a unit's page: feedback on the unit itself or on its public items."""
+    qs = Feedback.objects.filter(is_published=True).select_related("unit", "item").order_by("-published_at", "-pk")
+    if item is not None:
+        qs = qs.filter(item=item)
+    else:
+        qs = qs.filter(Q(item__isnull=True) | Q(item__scope=Scope.PUBLIC, item__live=True))
+        if unit is not None:
+            qs = qs.filter(unit=unit)
+    return list(qs[:limit] if limit else qs)

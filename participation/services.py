@@ -1,0 +1,379 @@
+"""Writes: a request's lifecycle and feedback moderation.
+
+Each step is one transaction that checks the request's state, changes it, and appends
+a RequestEvent (who, when, what, why); django-simple-history keeps every version of
+the request row besides. `at` lets a step be recorded when it happened (tests, data
+entry of a paper application); it defaults to now.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+
+from disclosure_pages.choices import PeriodType
+from disclosure_pages.models import CatalogNodePage, DisclosureItemPage, UnitPage
+from disclosure_pages.services import page_slug
+
+from .choices import OUTCOMES_NEEDING_REASON, EventAction, FeedbackKind, Outcome, PauseKind, RequestStatus
+from .models import DisclosureRequest, Feedback, RequestEvent
+from .selectors import can_handle_unit, find_request, rule_set_for_unit
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
+TRACKING_PREFIX = "YSQ"
+
+
+class RequestError(ValidationError):
+    """A step that cannot be taken in the request's current state (message in Chinese)."""
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    request: DisclosureRequest
+    secret_code: str  # shown to the applicant once, never stored
+
+
+def _now(at: datetime.datetime | None) -> datetime.datetime:
+    return at or timezone.now()
+
+
+def _event(request: DisclosureRequest, action: str, *, actor, at, text: str = "", public: bool = True, **extra):
+    pause_kind = extra.pop("pause_kind", "")
+    return RequestEvent.objects.create(
+        request=request, action=action, actor=actor, at=at, text=text, is_public=public, pause_kind=pause_kind, data=extra
+    )
+
+
+def new_secret_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+@transaction.atomic
+def request_submit(
+    *,
+    unit: UnitPage,
+    applicant_name: str,
+    contact_phone: str = "",
+    contact_email: str = "",
+    request_text: str,
+    purpose: str = "",
+    at: datetime.datetime | None = None,
+) -> NewRequest:
+    """File a request; returns it with its secret code (only a salted hash is stored)."""
+    at = _now(at)
+    rule_set = rule_set_for_unit(unit)
+    code = new_secret_code()
+    request = DisclosureRequest.objects.create(
+        unit=unit,
+        applicant_name=applicant_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        request_text=request_text,
+        purpose=purpose,
+        rule_set=rule_set,
+        rules=rule_set.snapshot(),
+        submitted_at=at,
+        secret_hash=make_password(_normalise_code(code)),
+    )
+    # The primary key makes the number unique without a counter table that two submissions could race for.
+    request.tracking_number = f"{TRACKING_PREFIX}-{timezone.localdate(at).year}-{request.pk:06d}"
+    request.save(update_fields=["tracking_number"])
+    _event(request, EventAction.SUBMITTED, actor=None, at=at, rule_set=rule_set.name)
+    return NewRequest(request=request, secret_code=code)
+
+
+def request_verify(*, tracking_number: str, code: str) -> DisclosureRequest | None:
+    """The request when number and code match; None otherwise, with the same work either way.
+
+    check_password compares in constant time; for an unknown number a dummy hash is
+    still computed so that timing does not tell which of the two was wrong.
+    """
+    request = find_request(tracking_number or "")
+    if request is None:
+        make_password(_normalise_code(code or ""))
+        return None
+    return request if check_password(_normalise_code(code or ""), request.secret_hash) else None
+
+
+def _check_handler(actor, request: DisclosureRequest) -> None:
+    if actor is not None and not can_handle_unit(actor, request.unit):
+        raise RequestError("您无权办理该单位的申请。")
+
+
+def _check_status(request: DisclosureRequest, *allowed: str) -> None:
+    if request.status not in allowed:
+        raise RequestError(f"申请当前状态为“{request.get_status_display()}”，不能进行此操作。")
+
+
+def _check_running(request: DisclosureRequest) -> None:
+    if request.is_paused:
+        raise RequestError("计时暂停中（补正或第三方征求意见），请先恢复计时。")
+
+
+def _refresh(request: DisclosureRequest) -> DisclosureRequest:
+    """Re-read under a row lock so that two staff members acting at once cannot both pass the checks."""
+    return DisclosureRequest.objects.select_for_update().get(pk=request.pk)
+
+
+@transaction.atomic
+def request_accept(*, request: DisclosureRequest, actor, note: str = "", at: datetime.datetime | None = None):
+    request = _refresh(request)
+    _check_handler(actor, request)
+    _check_status(request, RequestStatus.SUBMITTED)
+    _check_running(request)
+    at = _now(at)
+    request.status = RequestStatus.ACCEPTED
+    request.accepted_at = at
+    request.save(update_fields=["status", "accepted_at"])
+    _event(request, EventAction.ACCEPTED, actor=actor, at=at, text=note)
+    return request
+
+
+@transaction.atomic
+def request_refuse(*, request: DisclosureRequest, actor, reason: str, at: datetime.datetime | None = None):
+    request = _refresh(request)
+    _check_handler(actor, request)
+    _check_status(request, RequestStatus.SUBMITTED)
+    if not reason.strip():
+        raise RequestError("不予受理必须说明理由。")
+    at = _now(at)
+    request.status = RequestStatus.REFUSED
+    request.refused_at = at
+    request.refusal_reason = reason.strip()
+    request.save(update_fields=["status", "refused_at", "refusal_reason"])
+    _event(request, EventAction.REFUSED, actor=actor, at=at, text=reason.strip())
+    return request
+
+
+@transaction.atomic
+def request_pause(
+    *, request: DisclosureRequest, actor, kind: str, reason: str, at: datetime.datetime | None = None
+) -> DisclosureRequest:
+    """Stop the clock: 补正 (ask the applicant to clarify) or 第三方征求意见."""
+    request = _refresh(request)
+    _check_handler(actor, request)
+    _check_status(request, RequestStatus.SUBMITTED, RequestStatus.ACCEPTED)
+    if request.is_paused:
+        raise RequestError("计时已处于暂停状态。")
+    if kind not in PauseKind.values:
+        raise RequestError("请选择暂停原因。")
+    if not reason.strip():
+        raise RequestError("暂停计时必须说明原因（补正时写明需要补充的内容）。")
+    _event(request, EventAction.PAUSED, actor=actor, at=_now(at), text=reason.strip(), pause_kind=kind)
+    return request
+
+
+@transaction.atomic
+def request_resume(
+    *, request: DisclosureRequest, actor, note: str = "", at: datetime.datetime | None = None, action: str = EventAction.RESUMED
+) -> DisclosureRequest:
+    request = _refresh(request)
+    _check_handler(actor, request)
+    if not request.is_paused:
+        raise RequestError("计时未暂停，无需恢复。")
+    _event(request, EventAction.RESUMED, actor=actor, at=_now(at), text=note.strip())
+    return request
+
+
+@transaction.atomic
+def request_clarify(*, request: DisclosureRequest, text: str, at: datetime.datetime | None = None) -> DisclosureRequest:
+    """The applicant answers a 补正 request on the status page: recorded, and the clock runs again."""
+    request = _refresh(request)
+    pause = request.open_pause
+    if pause is None or pause.pause_kind != PauseKind.CLARIFY:
+        raise RequestError("当前无需补正。")
+    if not text.strip():
+        raise RequestError("请填写补正内容。")
+    at = _now(at)
+    _event(request, EventAction.CLARIFIED, actor=None, at=at, text=text.strip())
+    _event(request, EventAction.RESUMED, actor=None, at=at, text="申请人已补正，恢复计时。")
+    return request
+
+
+@transaction.atomic
+def request_extend(
+    *, request: DisclosureRequest, actor, days: int, reason: str, at: datetime.datetime | None = None
+) -> DisclosureRequest:
+    request = _refresh(request)
+    _check_handler(actor, request)
+    _check_status(request, RequestStatus.ACCEPTED)
+    allowed = request.rules["max_extension_days"] - request.extension_days
+    if allowed <= 0:
+        raise RequestError(f"规则“{request.rules['name']}”不允许（再）延期。")
+    if days < 1 or days > allowed:
+        raise RequestError(f"延长天数须在1至{allowed}之间。")
+    if not reason.strip():
+        raise RequestError("延长答复期限必须说明理由。")
+    request.extension_days += days
+    request.save(update_fields=["extension_days"])
+    _event(request, EventAction.EXTENDED, actor=actor, at=_now(at), text=reason.strip(), days=days)
+    return request
+
+
+@transaction.atomic
+def request_answer(
+    *,
+    request: DisclosureRequest,
+    actor,
+    outcome: str,
+    answer_text: str,
+    reason: str = "",
+    draft_node: CatalogNodePage | None = None,
+    draft_title: str = "",
+    at: datetime.datetime | None = None,
+) -> DisclosureRequest:
+    """Answer the applicant; with `draft_node`, also start a draft disclosure item that then goes through review."""
+    request = _refresh(request)
+    _check_handler(actor, request)
+    _check_status(request, RequestStatus.ACCEPTED)
+    _check_running(request)
+    if outcome not in Outcome.values:
+        raise RequestError("请选择答复结果。")
+    if not answer_text.strip():
+        raise RequestError("请填写答复内容。")
+    if outcome in OUTCOMES_NEEDING_REASON and not reason.strip():
+        raise RequestError(f"答复结果为“{Outcome(outcome).label}”时必须说明理由。")
+    at = _now(at)
+    request.status = RequestStatus.ANSWERED
+    request.answered_at = at
+    request.outcome = outcome
+    request.answer_text = answer_text.strip()
+    request.outcome_reason = reason.strip()
+    if draft_node is not None:
+        if outcome not in (Outcome.DISCLOSED, Outcome.PARTLY):
+            raise RequestError("只有“予以公开”或“部分公开”的答复才能生成公开事项。")
+        request.disclosure_item = _draft_item(request, draft_node, draft_title, actor, at)
+    request.save(update_fields=["status", "answered_at", "outcome", "answer_text", "outcome_reason", "disclosure_item"])
+    _event(request, EventAction.ANSWERED, actor=actor, at=at, text=answer_text.strip(), outcome=outcome, reason=reason.strip())
+    if request.disclosure_item is not None:
+        _event(
+            request,
+            EventAction.ITEM_DRAFTED,
+            actor=actor,
+            at=at,
+            text=f"已在“{draft_node.code} {draft_node.title}”下生成公开事项草稿，经审核后发布。",
+            public=False,
+            item_id=request.disclosure_item.pk,
+        )
+    return request
+
+
+def _draft_item(request: DisclosureRequest, node: CatalogNodePage, title: str, actor, at) -> DisclosureItemPage:
+    """A draft, never live: publishing goes through the unit's review workflow like any item."""
+    node = node.specific
+    if not isinstance(node, CatalogNodePage) or node.level != 3 or not node.is_descendant_of(request.unit):
+        raise RequestError("请选择本单位的三级公开目录。")
+    title = (title.strip() or f"依申请公开：{request.request_text.strip()[:40]}")[:255]
+    taken = set(node.get_children().values_list("slug", flat=True))
+    base = page_slug(title, "item")[:60]
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    answered_on = timezone.localdate(at)
+    item = DisclosureItemPage(
+        title=title,
+        slug=slug,
+        live=False,
+        period_type=PeriodType.EVENT,
+        event_date=answered_on,
+        year=answered_on.year,
+        scope=node.scope,
+        body="".join(f"<p>{escape(line)}</p>" for line in request.answer_text.splitlines() if line.strip()),
+    )
+    item._creation_parent = node
+    node.add_child(instance=item)
+    item.save_revision(user=actor, clean=False)
+    return item
+
+
+@transaction.atomic
+def request_file(*, request: DisclosureRequest, actor, note: str = "", at: datetime.datetime | None = None):
+    """报上级备案: seed 004 “申请事项及办理情况应报上一级党组织备案”."""
+    request = _refresh(request)
+    _check_handler(actor, request)
+    _check_status(request, RequestStatus.ANSWERED, RequestStatus.REFUSED)
+    at = _now(at)
+    request.status = RequestStatus.FILED
+    request.filed_at = at
+    request.filed_note = note.strip()
+    request.save(update_fields=["status", "filed_at", "filed_note"])
+    supervisor = request.unit.get_parent()
+    _event(request, EventAction.FILED, actor=actor, at=at, text=note.strip(), filed_with=supervisor.title if supervisor else "")
+    return request
+
+
+@transaction.atomic
+def request_note(*, request: DisclosureRequest, actor, text: str, at: datetime.datetime | None = None):
+    _check_handler(actor, request)
+    if not text.strip():
+        raise RequestError("请填写备注内容。")
+    _event(request, EventAction.NOTE, actor=actor, at=_now(at), text=text.strip(), public=False)
+    return request
+
+
+# --- feedback ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_submit(
+    *,
+    unit: UnitPage,
+    content: str,
+    kind: str = FeedbackKind.OPINION,
+    item: DisclosureItemPage | None = None,
+    name: str = "",
+    contact: str = "",
+    at: datetime.datetime | None = None,
+) -> Feedback:
+    return Feedback.objects.create(
+        unit=unit, item=item, kind=kind, content=content, name=name, contact=contact, submitted_at=_now(at)
+    )
+
+
+@transaction.atomic
+def feedback_reply(*, feedback: Feedback, actor, reply: str, at: datetime.datetime | None = None) -> Feedback:
+    if not can_handle_unit(actor, feedback.unit):
+        raise RequestError("您无权答复该单位的意见建议。")
+    if not reply.strip():
+        raise RequestError("请填写答复内容。")
+    feedback.reply = reply.strip()
+    feedback.replied_at = _now(at)
+    feedback.replied_by = actor
+    feedback.save(update_fields=["reply", "replied_at", "replied_by"])
+    return feedback
+
+
+@transaction.atomic
+def feedback_publish(*, feedback: Feedback, actor, public_content: str = "", at: datetime.datetime | None = None) -> Feedback:
+    """Moderation: only a reply a staff member marks publishable reaches the 回音壁; contact details never do."""
+    if not can_handle_unit(actor, feedback.unit):
+        raise RequestError("您无权公开该单位的意见建议。")
+    if not feedback.reply.strip():
+        raise RequestError("请先答复，再在回音壁公开。")
+    feedback.public_content = public_content.strip()
+    feedback.is_published = True
+    feedback.published_at = _now(at)
+    feedback.published_by = actor
+    feedback.save(update_fields=["public_content", "is_published", "published_at", "published_by"])
+    return feedback
+
+
+@transaction.atomic
+def feedback_unpublish(*, feedback: Feedback, actor) -> Feedback:
+    if not can_handle_unit(actor, feedback.unit):
+        raise RequestError("您无权撤下该单位的意见建议。")
+    feedback.is_published = False
+    feedback.save(update_fields=["is_published"])
+    return feedback

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "participation"
+
+urlpatterns = [
+    path("requests/", views.request_index, name="request_index"),
+    path("requests/new/", views.request_new, name="request_new"),
+    path("requests/received/", views.request_received, name="request_received"),
+    path("requests/status/", views.request_status, name="request_status"),
+    path("requests/status/<str:number>/", views.request_detail, name="request_detail"),
+    path("requests/status/<str:number>/clarify/", views.request_clarify_view, name="request_clarify"),
+    path("feedback/", views.feedback_wall, name="feedback_wall"),
+    path("feedback/unit/<int:unit_id>/", views.feedback_unit, name="feedback_unit"),
+    path("feedback/item/<int:item_id>/", views.feedback_item, name="feedback_item"),
+]

@@ -1,0 +1,190 @@
+"""Public views: file a request, follow it with number + code, give feedback, read the 回音壁.
+
+Abuse: per-address rate limits (django-ratelimit on POST, by client IP — behind a proxy
+set RATELIMIT_IP_META_KEY), a honeypot field instead of a CAPTCHA, size limits in the forms.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from disclosure_pages.models import DisclosureItemPage, UnitPage
+from disclosure_pages.selectors import can_view_item, paginate
+
+from .choices import PauseKind
+from .forms import ClarifyForm, FeedbackForm, RequestForm, StatusCheckForm
+from .models import DisclosureRequest, Feedback
+from .selectors import find_request, published_feedback, request_deadlines
+from .services import RequestError, feedback_submit, request_clarify, request_submit, request_verify
+
+SUBMIT_RATE = "5/h"
+FEEDBACK_RATE = "5/h"
+STATUS_RATE = "30/h"
+NEW_REQUEST_KEY = "participation_new_request"
+VERIFIED_KEY = "participation_verified"
+NOT_FOUND = "申请编号或查询码不正确，或该申请不存在。请核对后重试。"
+
+
+def _limited(request: HttpRequest, group: str, rate: str) -> bool:
+    return is_ratelimited(request, group=f"participation.{group}", key="ip", rate=rate, method="POST", increment=True)
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "participation/rate_limited.html", status=429)
+
+
+def _neutral(request: HttpRequest) -> HttpResponse:
+    """What a filled honeypot gets: a plain thank-you that creates nothing and tells nothing."""
+    return render(request, "participation/thanks.html", {"title": "提交成功"})
+
+
+# --- on-request disclosure --------------------------------------------------------------------
+
+
+def request_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "participation/request_index.html", {"check_form": StatusCheckForm()})
+
+
+def request_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if _limited(request, "submit", SUBMIT_RATE):
+            return _too_many(request)
+        form = RequestForm(request.POST)
+        if form.is_bot:
+            return _neutral(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            created = request_submit(
+                unit=data["unit"],
+                applicant_name=data["applicant_name"],
+                contact_phone=data["contact_phone"],
+                contact_email=data["contact_email"],
+                request_text=data["request_text"],
+                purpose=data["purpose"],
+            )
+            request.session[NEW_REQUEST_KEY] = {"number": created.request.tracking_number, "code": created.secret_code}
+            _remember(request, created.request)
+            return redirect("participation:request_received")
+    else:
+        unit_id = request.GET.get("unit", "")
+        form = RequestForm(initial={"unit": unit_id} if unit_id.isdigit() else None)
+    return render(request, "participation/request_form.html", {"form": form})
+
+
+def request_received(request: HttpRequest) -> HttpResponse:
+    """Shows the number and the code once: they leave the session as they are shown."""
+    receipt = request.session.pop(NEW_REQUEST_KEY, None)
+    return render(request, "participation/request_received.html", {"receipt": receipt})
+
+
+def request_status(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if _limited(request, "status", STATUS_RATE):
+            return _too_many(request)
+        form = StatusCheckForm(request.POST)
+        if form.is_valid():
+            found = request_verify(tracking_number=form.cleaned_data["tracking_number"], code=form.cleaned_data["code"])
+            if found is not None:
+                _remember(request, found)
+                return redirect("participation:request_detail", number=found.tracking_number)
+            form.add_error(None, NOT_FOUND)
+    else:
+        form = StatusCheckForm(initial={"tracking_number": request.GET.get("number", "")[:20]})
+    return render(request, "participation/request_status.html", {"form": form})
+
+
+def _remember(request: HttpRequest, found: DisclosureRequest) -> None:
+    verified = [pk for pk in request.session.get(VERIFIED_KEY, []) if pk != found.pk][-19:]
+    request.session[VERIFIED_KEY] = verified + [found.pk]
+
+
+def _verified(request: HttpRequest, number: str) -> DisclosureRequest | None:
+    found = find_request(number)
+    if found is None or found.pk not in request.session.get(VERIFIED_KEY, []):
+        return None
+    return found
+
+
+def request_detail(request: HttpRequest, number: str) -> HttpResponse:
+    found = _verified(request, number)
+    if found is None:
+        return redirect(f"{reverse('participation:request_status')}?number={number[:20]}")
+    return _render_detail(request, found, ClarifyForm())
+
+
+def _render_detail(request: HttpRequest, found: DisclosureRequest, clarify_form: ClarifyForm, status: int = 200):
+    pause = found.open_pause
+    return render(
+        request,
+        "participation/request_detail.html",
+        {
+            "req": found,
+            "deadlines": request_deadlines(found),
+            "events": [event for event in found.events.all() if event.is_public],
+            "pause": pause,
+            "clarify_form": clarify_form if pause is not None and pause.pause_kind == PauseKind.CLARIFY else None,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def request_clarify_view(request: HttpRequest, number: str) -> HttpResponse:
+    found = _verified(request, number)
+    if found is None:
+        return redirect(f"{reverse('participation:request_status')}?number={number[:20]}")
+    if _limited(request, "clarify", SUBMIT_RATE):
+        return _too_many(request)
+    form = ClarifyForm(request.POST)
+    if form.is_valid():
+        try:
+            request_clarify(request=found, text=form.cleaned_data["text"])
+        except RequestError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("participation:request_detail", number=found.tracking_number)
+    return _render_detail(request, find_request(number), form, status=400)
+
+
+# --- feedback and the 回音壁 -----------------------------------------------------------------
+
+
+def feedback_wall(request: HttpRequest) -> HttpResponse:
+    entries = paginate(request, published_feedback(limit=None), per_page=20)
+    return render(request, "participation/feedback_wall.html", {"entries": entries})
+
+
+def feedback_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = get_object_or_404(UnitPage.objects.live(), pk=unit_id)
+    return _feedback(request, unit=unit, item=None)
+
+
+def feedback_item(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = get_object_or_404(DisclosureItemPage, pk=item_id)
+    if not can_view_item(request.user, item):
+        raise Http404
+    return _feedback(request, unit=item.unit, item=item)
+
+
+def _feedback(request: HttpRequest, *, unit: UnitPage, item: DisclosureItemPage | None) -> HttpResponse:
+    if request.method == "POST":
+        if _limited(request, "feedback", FEEDBACK_RATE):
+            return _too_many(request)
+        form = FeedbackForm(request.POST)
+        if form.is_bot:
+            return _neutral(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            feedback_submit(
+                unit=unit, item=item, kind=data["kind"], content=data["content"], name=data["name"], contact=data["contact"]
+            )
+            return render(request, "participation/thanks.html", {"title": "提交成功", "unit": unit, "item": item})
+    else:
+        initial_kind = request.GET.get("kind")
+        form = FeedbackForm(initial={"kind": initial_kind} if initial_kind in dict(Feedback._meta.get_field("kind").choices) else None)
+    wall = published_feedback(item=item) if item is not None else published_feedback(unit=unit)
+    return render(request, "participation/feedback_form.html", {"form": form, "unit": unit, "item": item, "wall": wall})

@@ -1,0 +1,61 @@
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .admin_views import urls
+from .models import RegionRuleSet, RuleSet
+from .selectors import handles_any_unit
+
+
+@hooks.register("register_admin_urls")
+def register_participation_urls():
+    return [path("participation/", urls)]
+
+
+class HandlerMenuItem(MenuItem):
+    """Shown to the units' handling staff, supervisors and superusers only."""
+
+    def is_shown(self, request):
+        return handles_any_unit(request.user)
+
+
+class HandlerSubmenu(SubmenuMenuItem):
+    def is_shown(self, request):
+        return handles_any_unit(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_participation_menu():
+    menu = Menu(
+        items=[
+            HandlerMenuItem("依申请公开", reverse("participation_admin:request_index"), icon_name="mail", order=100),
+            HandlerMenuItem("意见建议与点题", reverse("participation_admin:feedback_index"), icon_name="comment", order=200),
+        ]
+    )
+    return HandlerSubmenu("公众参与", menu, icon_name="group", name="participation", order=350)
+
+
+class RuleSetViewSet(SnippetViewSet):
+    model = RuleSet
+    icon = "time"
+    list_display = ["name", "summary", "is_default"]
+    menu_label = "时限规则"
+
+
+class RegionRuleSetViewSet(SnippetViewSet):
+    model = RegionRuleSet
+    icon = "site"
+    list_display = ["region", "rule_set"]
+    menu_label = "区域时限规则"
+
+
+class RuleSetGroup(SnippetViewSetGroup):
+    items = (RuleSetViewSet, RegionRuleSetViewSet)
+    menu_label = "依申请公开时限"
+    menu_icon = "time"
+    menu_order = 360
+
+
+register_snippet(RuleSetGroup)

@@ -1,0 +1,55 @@
+"""Shared fixtures: the demo tree from the source documents, loaded once per test session.
+
+Tests run inside a transaction that is rolled back, so they may add to the demo tree
+freely. Avoid `transaction=True` tests: they flush the database, demo data included
+(use the `reload_demo` fixture in such a test if it needs the tree afterwards).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from disclosure_pages.demo import load_demo
+from disclosure_pages.selectors import find_unit
+from tests.builders import make_item
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_demo()
+
+
+@pytest.fixture
+def reload_demo(django_db_blocker):
+    def reload():
+        with django_db_blocker.unblock():
+            load_demo()
+
+    return reload
+
+
+@pytest.fixture
+def user_named(db):
+    def get(username: str):
+        return get_user_model().objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def unit(db):
+    """A unit by its path: unit('韶关市/武江区/区委办')."""
+
+    def get(path: str):
+        found = find_unit(path)
+        assert found is not None, path
+        return found
+
+    return get
+
+
+@pytest.fixture
+def item_factory(db):
+    return make_item

@@ -1,0 +1,92 @@
+"""Fixtures for the search core tests. No Django database needed.
+
+``backend`` runs every test of the shared behaviour suite against:
+
+- the embedded backend on a temporary file;
+- the Elasticsearch backend against an in-memory osmem server started here
+  (skipped locally when the bundled binary cannot start, a failure when the
+  CI environment variable is set);
+- a real Elasticsearch when ELASTICSEARCH_URL is set.
+
+osmem adaptation (test side only, production code unchanged): osmem answers
+406 to the client's compatibility media type
+(``application/vnd.elasticsearch+json; compatible-with=8``), so its clients
+use ``PlainJsonNode``, which sends plain ``application/json`` /
+``application/x-ndjson`` instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from elastic_transport import HttpHeaders, Urllib3HttpNode
+
+from search.backends.base import SearchBackend
+from search.backends.elastic import ElasticsearchBackend
+from search.backends.embedded import EmbeddedBackend
+
+
+class PlainJsonNode(Urllib3HttpNode):
+    """Rewrites the compatibility media type to plain JSON for osmem."""
+
+    def perform_request(self, method: str, target: str, body: bytes | None = None, headers: Any = None, **kwargs: Any):  # type: ignore[no-untyped-def]
+        if headers:
+            headers = HttpHeaders(headers)
+            for name in ("accept", "content-type"):
+                value = headers.get(name)
+                if value and "vnd.elasticsearch+" in value:
+                    # application/vnd.elasticsearch+x-ndjson; compatible-with=8 -> application/x-ndjson
+                    headers[name] = value.split(";")[0].replace("vnd.elasticsearch+", "")
+        return super().perform_request(method, target, body=body, headers=headers, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def osmem_url() -> Iterator[str]:
+    """One osmem server for the session; tests isolate by index prefix."""
+    try:
+        from osmem_server import OsmemServer
+
+        server = OsmemServer.start()
+    except Exception as exc:  # noqa: BLE001 - any start failure means "no local ES"
+        if os.environ.get("CI"):
+            pytest.fail(f"osmem server could not start on CI: {exc}")
+        pytest.skip(f"osmem server could not start: {exc}")
+    try:
+        yield server.url
+    finally:
+        server.close()
+
+
+def _backend_params() -> list[Any]:
+    params: list[Any] = ["embedded", "osmem"]
+    if os.environ.get("ELASTICSEARCH_URL"):
+        params.append("elasticsearch")
+    return params
+
+
+def make_es_backend(url: str, *, osmem: bool) -> ElasticsearchBackend:
+    options: dict[str, Any] = {"node_class": PlainJsonNode} if osmem else {}
+    prefix = f"test-search-{uuid.uuid4().hex[:12]}"
+    return ElasticsearchBackend(url, prefix, refresh=True, **options)
+
+
+@pytest.fixture(params=_backend_params())
+def empty_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
+    backend: SearchBackend
+    if request.param == "embedded":
+        backend = EmbeddedBackend(tmp_path / "index.sqlite3")
+    elif request.param == "osmem":
+        backend = make_es_backend(request.getfixturevalue("osmem_url"), osmem=True)
+    else:
+        backend = make_es_backend(os.environ["ELASTICSEARCH_URL"], osmem=False)
+    try:
+        yield backend
+    finally:
+        if isinstance(backend, ElasticsearchBackend):
+            backend.drop()
+        backend.close()

@@ -1,0 +1,537 @@
+"""The shared behaviour suite: every backend must pass every test here.
+
+Expected results come from plain-Python oracles over the corpus (substring
+search on normalised text, facet counting), not from another backend, so a
+test failure points at the backend that deviates.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from search.analysis import normalize, query_chunks
+from search.backends.base import SearchBackend
+from search.backends.elastic import ElasticsearchBackend
+from search.documents import IndexDocument
+from search.query import FACETS, MAX_RESULT_WINDOW, SearchQuery, SearchResults
+
+CST = timezone(timedelta(hours=8))
+SYNONYMS = [{"纪委", "纪律检查委员会"}, {"三重一大", "重大事项集体决策"}]
+
+UNITS = {
+    "区委办": ["韶关市", "武江区"],
+    "区委组织部": ["韶关市", "武江区"],
+    "浈江区委办": ["韶关市", "浈江区"],
+    "市委组织部": ["韶关市"],
+    "西联镇党委": ["韶关市", "武江区", "西联镇"],
+}
+
+
+def doc(
+    id: int,
+    title: str,
+    body: str = "",
+    *,
+    unit: str = "区委办",
+    level1: str = "党的组织建设",
+    year: int | None = 2025,
+    time_limit: str = "半年",
+    published: datetime | None = None,
+    tables_text: str = "",
+    attachments_text: str = "",
+) -> IndexDocument:
+    path = UNITS[unit]
+    return IndexDocument(
+        id=id,
+        title=title,
+        body=body,
+        tables_text=tables_text,
+        attachments_text=attachments_text,
+        region=path[-1],
+        region_path=list(path),
+        unit=unit,
+        unit_path="/".join([*path, unit]),
+        catalog_code="1-1-1",
+        level1=level1,
+        level2="日常工作",
+        level3="情况公开",
+        year=year,
+        period=f"{year}年上半年" if year else "",
+        time_limit=time_limit,
+        doc_number=f"韶武办〔{year}〕{id}号",
+        published_at=published or datetime(2025, 1, 1, 9, 0, tzinfo=CST) + timedelta(days=id),
+        url=f"/items/{id}/",
+    )
+
+
+def make_corpus() -> list[IndexDocument]:
+    return [
+        doc(1, "关于2025年上半年党费收缴情况的公示", "本支部按时完成党费收缴工作，收缴党费共计3200元。"),
+        # The decoy: 党 and 费 both occur, but apart (党员费用), never as 党费.
+        doc(2, "党员活动经费使用情况", "党员费用报销按规定执行，活动经费专款专用。", unit="浈江区委办", year=2024),
+        doc(
+            3, "第二季度工作情况通报", "各支部认真开展组织生活，并按月缴纳党费。", unit="区委组织部", time_limit="定期"
+        ),
+        doc(
+            4, "区纪律检查委员会2024年工作报告", "区纪律检查委员会坚持全面从严治党。", level1="党风廉政建设", year=2024
+        ),
+        doc(5, "党费管理规定<b>", "党费使用说明<script>alert('x')</script>请勿转载。", unit="市委组织部"),
+        doc(
+            6,
+            "召开2024年度民主生活会情况",
+            "领导班子召开民主生活会，开展批评与自我批评。",
+            year=2024,
+            time_limit="年度",
+        ),
+        doc(
+            7,
+            "三重一大事项决策情况公开",
+            "研究三重一大事项两项，均经集体讨论决定。",
+            level1="重大决策",
+            unit="西联镇党委",
+        ),
+        doc(
+            8,
+            "重大事项集体决策制度",
+            "凡重大事项集体决策，须会前充分酝酿。",
+            level1="重大决策",
+            year=2023,
+            unit="浈江区委办",
+        ),
+        doc(
+            9, "干部任前公示", "拟任职干部名单，公示期五个工作日。入党", level1="干部工作", unit="市委组织部", year=2023
+        ),
+        doc(
+            10, "发展党员工作情况", "本年度发展党员2名，入党积极分子5名。", unit="西联镇党委", year=None, time_limit=""
+        ),
+        doc(
+            11,
+            "2025年党建工作要点",
+            "",
+            tables_text="序号 项目 党费收缴 金额 1200元",
+            attachments_text="附件：ＡＢＣ 党建工作台账 2025年版",
+            unit="区委组织部",
+        ),
+        doc(
+            12, "Ｗｅｂ门户 AND OR NOT 测试", "The portal (v2.0) supports * and : characters; 门户网站上线。", year=2022
+        ),
+    ]
+
+
+CORPUS = make_corpus()
+BY_ID = {d.id: d for d in CORPUS}
+
+
+# --- oracles ---------------------------------------------------------------------------
+
+
+def searchable(d: IndexDocument) -> str:
+    return normalize(" ".join([d.title, d.body, d.tables_text, d.attachments_text, d.meta_text()]))
+
+
+def expected_ids(q: str, filters: dict[str, list[str]] | None = None) -> set[int]:
+    """Every chunk of the query occurs in the text (CJK: as a substring)."""
+    chunks = query_chunks(q)
+    return {d.id for d in CORPUS if all(c in searchable(d) for c in chunks) and passes(d, filters or {})}
+
+
+def facet_values(d: IndexDocument, name: str) -> list[str]:
+    if name == "region":
+        return list(d.region_path)
+    if name == "unit":
+        return [d.unit_path]
+    if name == "year":
+        return [str(d.year)] if d.year is not None else []
+    value = getattr(d, name)
+    return [value] if value else []
+
+
+def passes(d: IndexDocument, filters: dict[str, list[str]], skip: str | None = None) -> bool:
+    return all(set(facet_values(d, n)) & set(v) for n, v in filters.items() if n != skip)
+
+
+def expected_facets(ids: set[int], filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+    """Counts over the text matches, each facet with the other facets' filters."""
+    out: dict[str, dict[str, int]] = {}
+    for name in FACETS:
+        counts: Counter[str] = Counter()
+        for i in ids:
+            if passes(BY_ID[i], filters, skip=name):
+                counts.update(facet_values(BY_ID[i], name))
+        out[name] = dict(counts)
+    return out
+
+
+def run(backend: SearchBackend, q: str = "", synonyms: list[set[str]] | None = None, **kwargs: object) -> SearchResults:
+    return backend.search(SearchQuery(q=q, per_page=50, **kwargs), synonyms=synonyms or ())  # type: ignore[arg-type]
+
+
+def ids_of(results: SearchResults) -> set[int]:
+    return {h.id for h in results.hits}
+
+
+@pytest.fixture
+def backend(empty_backend: SearchBackend) -> Iterator[SearchBackend]:
+    empty_backend.rebuild(CORPUS)
+    yield empty_backend
+
+
+# --- matching ----------------------------------------------------------------------------
+
+
+def test_two_character_word_found_inside_longer_words(backend: SearchBackend) -> None:
+    results = run(backend, "党费")
+    assert ids_of(results) == expected_ids("党费") == {1, 3, 5, 11}
+    assert results.total == 4
+
+
+def test_characters_apart_do_not_match(backend: SearchBackend) -> None:
+    # 党员费用 contains 党 and 费 but not 党费.
+    assert 2 not in ids_of(run(backend, "党费"))
+    assert ids_of(run(backend, "党员费用")) == {2}
+
+
+@pytest.mark.parametrize(
+    "q", ["党费", "党费收", "党费收缴", "民主生活会", "三重一大事", "批评与自我批评", "入党积极分子"]
+)
+def test_queries_of_two_to_six_characters(backend: SearchBackend, q: str) -> None:
+    expected = expected_ids(q)
+    assert expected, f"corpus should contain {q}"
+    assert ids_of(run(backend, q)) == expected
+
+
+def test_single_character_query_matches_anywhere(backend: SearchBackend) -> None:
+    # 入党 at the very end of doc 9's body: the last character of a run.
+    assert ids_of(run(backend, "党")) == expected_ids("党")
+    assert 9 in expected_ids("党")
+
+
+def test_mixed_latin_digits_and_width(backend: SearchBackend) -> None:
+    assert ids_of(run(backend, "ＷＥＢ门户")) == {12}  # full-width, upper case
+    assert ids_of(run(backend, "web")) == {12}
+    assert ids_of(run(backend, "abc")) == {11}  # ＡＢＣ in an attachment
+    assert ids_of(run(backend, "2025年")) == expected_ids("2025年")
+
+
+def test_several_chunks_must_all_match(backend: SearchBackend) -> None:
+    assert ids_of(run(backend, "党费 公示")) == expected_ids("党费 公示") == {1}
+
+
+def test_searches_tables_attachments_and_metadata(backend: SearchBackend) -> None:
+    assert 11 in ids_of(run(backend, "党建工作台账"))  # attachment text
+    assert ids_of(run(backend, "西联镇党委")) == {7, 10}  # unit path, metadata only
+    assert ids_of(run(backend, "韶武办〔2023〕9号")) == {9}  # document number
+
+
+def test_title_match_ranks_first(backend: SearchBackend) -> None:
+    hits = run(backend, "民主生活会").hits
+    assert hits[0].id == 6
+    hits = run(backend, "党费").hits
+    title_ids = {d.id for d in CORPUS if "党费" in d.title}
+    assert {h.id for h in hits[: len(title_ids)]} == title_ids  # 1 and 5 before 3 and 11
+
+
+# --- highlighting ------------------------------------------------------------------------
+
+
+def test_highlight_marks_the_match(backend: SearchBackend) -> None:
+    hit = next(h for h in run(backend, "党费").hits if h.id == 1)
+    assert "<mark>党费</mark>" in hit.snippet_html
+    hit = next(h for h in run(backend, "党费收缴").hits if h.id == 1)
+    assert "<mark>党费收缴</mark>" in hit.snippet_html  # overlapping bigrams merged into one mark
+
+
+def test_highlight_escapes_document_html(backend: SearchBackend) -> None:
+    hit = next(h for h in run(backend, "党费").hits if h.id == 5)
+    assert "<script>" not in hit.snippet_html
+    assert "&lt;script&gt;" in hit.snippet_html
+    assert "<mark>党费</mark>" in hit.snippet_html
+    without_marks = hit.snippet_html.replace("<mark>", "").replace("</mark>", "")
+    assert "<" not in without_marks
+
+
+def test_snippet_when_only_the_metadata_matches(backend: SearchBackend) -> None:
+    hits = run(backend, "西联镇党委").hits
+    for hit in hits:
+        assert "<" not in hit.snippet_html.replace("<mark>", "").replace("</mark>", "")
+
+
+def test_hit_fields(backend: SearchBackend) -> None:
+    hit = next(h for h in run(backend, "党费收缴").hits if h.id == 1)
+    d = BY_ID[1]
+    assert (hit.title, hit.url, hit.unit, hit.unit_path, hit.catalog_code) == (
+        d.title,
+        d.url,
+        d.unit,
+        d.unit_path,
+        d.catalog_code,
+    )
+    assert hit.published_at == d.published_at
+    assert hit.published_at.tzinfo is not None
+
+
+# --- facets --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "q, filters",
+    [
+        ("党", {}),
+        ("", {}),
+        ("党", {"region": ["武江区"]}),
+        ("党", {"region": ["武江区"], "year": ["2025"]}),
+        ("", {"unit": ["韶关市/浈江区/浈江区委办", "韶关市/市委组织部"], "level1": ["重大决策"]}),
+        ("党", {"time_limit": ["半年", "年度"], "year": ["2024", "2025"]}),
+    ],
+)
+def test_facet_counts(backend: SearchBackend, q: str, filters: dict[str, list[str]]) -> None:
+    results = run(backend, q, filters=filters)
+    text_ids = expected_ids(q) if q else set(BY_ID)
+    assert ids_of(results) == {i for i in text_ids if passes(BY_ID[i], filters)}
+    assert results.total == len(ids_of(results))
+    expected = expected_facets(text_ids, filters)
+    for name in FACETS:
+        assert dict(results.facets[name]) == expected[name], name
+        counts = [c for _, c in results.facets[name]]
+        assert counts == sorted(counts, reverse=True)  # most frequent first
+
+
+def test_region_filter_includes_regions_below(backend: SearchBackend) -> None:
+    # 西联镇 sits under 武江区: filtering on 武江区 includes its items.
+    results = run(backend, "", filters={"region": ["武江区"]})
+    assert {7, 10} <= ids_of(results)
+    assert ids_of(run(backend, "", filters={"region": ["西联镇"]})) == {7, 10}
+
+
+def test_filters_or_within_and_across_facets(backend: SearchBackend) -> None:
+    one = ids_of(run(backend, "", filters={"year": ["2024"]}))
+    both = ids_of(run(backend, "", filters={"year": ["2024", "2023"]}))
+    assert one < both
+    combined = ids_of(run(backend, "", filters={"year": ["2024", "2023"], "region": ["浈江区"]}))
+    assert combined == {2, 8}
+
+
+def test_unknown_filter_values_match_nothing(backend: SearchBackend) -> None:
+    results = run(backend, "党费", filters={"region": ["不存在区"]})
+    assert results.total == 0 and results.hits == []
+    results = run(backend, "", filters={"year": ["1999"], "unit": ["nope"]})
+    assert results.total == 0
+
+
+# --- sorting and paging ----------------------------------------------------------------------------
+
+
+def test_sort_by_date(backend: SearchBackend) -> None:
+    hits = run(backend, "党", sort="date").hits
+    dates = [h.published_at for h in hits]
+    assert dates == sorted(dates, reverse=True)
+    assert {h.id for h in hits} == expected_ids("党")
+
+
+def test_blank_query_lists_everything_newest_first(backend: SearchBackend) -> None:
+    results = run(backend, "")
+    assert results.total == len(CORPUS)
+    assert [h.id for h in results.hits] == [d.id for d in sorted(CORPUS, key=lambda d: d.published_at, reverse=True)]
+
+
+def test_pagination(backend: SearchBackend) -> None:
+    seen: list[int] = []
+    first = backend.search(SearchQuery(q="", per_page=5, page=1))
+    assert first.num_pages == 3 and first.total == len(CORPUS)
+    for page in range(1, first.num_pages + 1):
+        results = backend.search(SearchQuery(q="", per_page=5, page=page, sort="date"))
+        assert results.page == page
+        seen += [h.id for h in results.hits]
+    assert sorted(seen) == sorted(BY_ID)  # every item once
+    beyond = backend.search(SearchQuery(q="", per_page=5, page=4))
+    assert beyond.hits == [] and beyond.total == len(CORPUS)
+
+
+def test_page_numbers_capped_at_result_window(backend: SearchBackend) -> None:
+    query = SearchQuery(q="党", page=10**9, per_page=10)
+    assert query.page == MAX_RESULT_WINDOW // 10
+    assert query.offset + query.per_page <= MAX_RESULT_WINDOW
+    results = backend.search(query)  # Elasticsearch rejects from + size > 10,000
+    assert results.hits == [] and results.total == len(expected_ids("党"))
+    odd = SearchQuery(q="党", page=10**9, per_page=7)
+    assert odd.offset + odd.per_page <= MAX_RESULT_WINDOW
+    backend.search(odd)
+
+
+# --- hostile input --------------------------------------------------------------------------
+
+
+MALFORMED = [
+    '"',
+    '"党费',
+    "党费\"收缴'",
+    "(党费",
+    "党费)) OR ((",
+    "AND OR NOT",
+    "NOT 党费",
+    "党费 AND",
+    "*",
+    "党*",
+    "title:党费",
+    ":",
+    "\\",
+    "党费\\",
+    '\\\\"',
+    "NEAR(党费 收缴)",
+    "^党费",
+    "党费 -收缴 +公示 | ~ && ||",
+    "{!lucene}党费",
+    "/[a-z]+/",
+    "党" * 5000,
+    "😀",
+    "😀党费🎉",
+    "\x00\x01党费",
+    "",
+    "   ",
+    "\u3000",
+    "<script>alert(1)</script>",
+    "%' OR 1=1 --",
+    "党费" + "\n" * 50 + "收缴",
+]
+
+
+@pytest.mark.parametrize("q", MALFORMED, ids=lambda q: repr(q[:20]))
+def test_malformed_queries_never_raise(backend: SearchBackend, q: str) -> None:
+    results = backend.search(SearchQuery(q=q), synonyms=SYNONYMS)
+    assert isinstance(results, SearchResults)
+    assert results.total >= 0
+    for hit in results.hits:
+        assert "<script>" not in hit.snippet_html
+
+
+def test_operators_are_plain_text(backend: SearchBackend) -> None:
+    # AND/OR/NOT are words to look for, not operators: only doc 12 has them.
+    assert ids_of(run(backend, "AND OR NOT")) == {12}
+    assert ids_of(run(backend, "NOT 党费")) == set()
+    assert ids_of(run(backend, "党费)) OR ((")) == set()  # "or" must occur too
+    assert ids_of(run(backend, '"党费"')) == expected_ids("党费")
+    assert ids_of(run(backend, "党*")) == expected_ids("党")
+
+
+def test_long_query_truncated_with_flag(backend: SearchBackend) -> None:
+    results = backend.search(SearchQuery(q="党" * 5000))
+    assert results.truncated is True
+    assert run(backend, "党费").truncated is False
+
+
+def test_nothing_searchable_finds_nothing(backend: SearchBackend) -> None:
+    assert run(backend, "😀").total == 0
+    assert run(backend, "!!!").total == 0
+
+
+# --- synonyms ---------------------------------------------------------------------------
+
+
+def test_synonyms(backend: SearchBackend) -> None:
+    assert 4 not in ids_of(run(backend, "纪委"))
+    results = backend.search(SearchQuery(q="纪委"), synonyms=SYNONYMS)
+    assert 4 in ids_of(results)
+    hit = next(h for h in results.hits if h.id == 4)
+    assert "<mark>纪律检查委员会</mark>" in hit.snippet_html
+    both = ids_of(backend.search(SearchQuery(q="三重一大", per_page=50), synonyms=SYNONYMS))
+    assert both == {7, 8}
+    # Reverse direction and combination with another chunk.
+    assert 4 in ids_of(backend.search(SearchQuery(q="纪律检查委员会 报告"), synonyms=SYNONYMS))
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def test_delete_removes_a_document(backend: SearchBackend) -> None:
+    backend.delete([1, 999_999])  # unknown ids are ignored
+    assert 1 not in ids_of(run(backend, "党费"))
+    assert 1 not in backend.indexed_fingerprints()
+    assert run(backend, "").total == len(CORPUS) - 1
+
+
+def test_index_replaces_a_document(backend: SearchBackend) -> None:
+    changed = doc(3, "第二季度工作情况通报（更正）", "本次更正删除了有关内容。", unit="区委组织部")
+    backend.index([changed])
+    assert 3 not in ids_of(run(backend, "党费"))
+    assert ids_of(run(backend, "更正")) == {3}
+    assert backend.indexed_fingerprints()[3] == changed.fingerprint() != BY_ID[3].fingerprint()
+    assert run(backend, "").total == len(CORPUS)
+
+
+def test_index_into_an_empty_backend(empty_backend: SearchBackend) -> None:
+    assert empty_backend.search(SearchQuery(q="党费")).total == 0  # never built: no error
+    empty_backend.index([BY_ID[1]])
+    assert ids_of(empty_backend.search(SearchQuery(q="党费"))) == {1}
+
+
+def test_indexed_fingerprints(backend: SearchBackend) -> None:
+    assert backend.indexed_fingerprints() == {d.id: d.fingerprint() for d in CORPUS}
+
+
+def test_clear(backend: SearchBackend) -> None:
+    backend.clear()
+    assert backend.search(SearchQuery(q="")).total == 0
+    assert backend.indexed_fingerprints() == {}
+    backend.index([BY_ID[6]])
+    assert ids_of(run(backend, "民主生活会")) == {6}
+
+
+def test_ping(backend: SearchBackend) -> None:
+    assert backend.ping() is True
+
+
+def test_rebuild_keeps_searches_answered(backend: SearchBackend) -> None:
+    """A search during the rebuild sees the old index, after it the new one."""
+    new_corpus = [d for d in CORPUS if d.id != 1] + [doc(100, "新增的党费公示", "党费收缴补充说明。")]
+    during: list[set[int]] = []
+    errors: list[BaseException] = []
+    progress: list[int] = []
+
+    def search_elsewhere() -> None:
+        # Another thread, as another web worker would be: the embedded
+        # backend's writer holds its own connection in a transaction.
+        try:
+            during.append(ids_of(backend.search(SearchQuery(q="党费", per_page=50))))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    def docs() -> Iterator[IndexDocument]:
+        for i, d in enumerate(new_corpus):
+            if i == len(new_corpus) // 2:
+                thread = threading.Thread(target=search_elsewhere)
+                thread.start()
+                thread.join(30)
+            yield d
+
+    old_indices = backend.aliased_indices() if isinstance(backend, ElasticsearchBackend) else []
+    count = backend.rebuild(docs(), progress=progress.append)
+
+    assert not errors, errors
+    assert during == [{1, 3, 5, 11}]  # the old index, complete
+    assert count == len(new_corpus) and progress and progress[-1] == len(new_corpus)
+    assert ids_of(run(backend, "党费")) == {3, 5, 11, 100}
+    assert backend.indexed_fingerprints() == {d.id: d.fingerprint() for d in new_corpus}
+    if isinstance(backend, ElasticsearchBackend):
+        new_indices = backend.aliased_indices()
+        assert len(new_indices) == 1 and new_indices != old_indices
+        assert not backend.client.indices.exists(index=old_indices[0])  # old index deleted
+        assert new_indices[0].startswith(backend.alias + "-")
+
+
+def test_failed_rebuild_keeps_the_old_index(backend: SearchBackend) -> None:
+    def broken() -> Iterator[IndexDocument]:
+        yield doc(200, "半途而废", "党费")
+        raise RuntimeError("database went away")
+
+    before = backend.indexed_fingerprints()
+    with pytest.raises(RuntimeError):
+        backend.rebuild(broken())
+    assert backend.indexed_fingerprints() == before
+    assert ids_of(run(backend, "党费")) == {1, 3, 5, 11}
+    if isinstance(backend, ElasticsearchBackend):
+        assert len(backend.client.indices.get(index=f"{backend.alias}-*")) == 1  # the new one removed
