@@ -82,4 +82,7 @@ PLATFORM_SYNONYMS: dict[str, str] = {
     "内网": Platform.INTRANET,
     "党务公开栏": Platform.NOTICE_BOARD,
     "公示栏": Platform.NOTICE_BOARD,
+    "宣传栏": Platform.NOTICE_BOARD,
+    "党务公开栏（墙）": Platform.NOTICE_BOARD,
+    "公开墙": Platform.NOTICE_BOARD,
 }

@@ -32,3 +32,23 @@ def approval_forms_for_item(item: DisclosureItemPage) -> QuerySet[ApprovalForm]:
 def archive_years(unit: UnitPage | None = None) -> list[int]:
     records = ArchiveRecord.objects.all() if unit is None else ArchiveRecord.objects.filter(unit=unit)
     return sorted(set(records.values_list("year", flat=True)), reverse=True)
+
+
+def can_view_approval_form(user, form: ApprovalForm) -> bool:
+    """Archivists, whoever may edit the item, its unit's editors/reviewers/leaders, and supervisors above it."""
+    from disclosure_pages.choices import Role
+    from disclosure_pages.models import SupervisorReach, UnitMembership
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or user.has_perm("archive.view_archiverecord"):
+        return True
+    item = form.item
+    unit = item.unit
+    roles = {Role.EDITOR, Role.REVIEWER, Role.LEADER}
+    if unit is not None and UnitMembership.objects.filter(user=user, unit=unit, role__in=roles).exists():
+        return True
+    for root_path in SupervisorReach.objects.filter(user=user).values_list("root__path", flat=True):
+        if item.path.startswith(root_path):
+            return True
+    return item.permissions_for_user(user).can_edit()

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
-from disclosure_pages.choices import Role, Scope
+from disclosure_pages.choices import Role, Schedule, Scope
 from disclosure_pages.models import (
     CatalogNodePage,
     DisclosureItemPage,
@@ -144,6 +144,10 @@ class ComplianceRow:
     @property
     def state(self) -> str:
         return self.judgement.state
+
+    @property
+    def schedule_label(self) -> str:
+        return Schedule(self.schedule).label
 
     @property
     def due(self) -> datetime.date:

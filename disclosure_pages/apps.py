@@ -7,4 +7,14 @@ class DisclosurePagesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from wagtail.models import AbstractPage, Page
+        from wagtail.permissions import register_permission_policy
+
         from . import signal_handlers  # noqa: F401
+        from .models import UnitMembership
+        from .permissions import MembershipPagePermissionPolicy, ReachMembershipPermissionPolicy
+
+        # Page permissions follow unit memberships and supervisor reaches (issue 3): this
+        # replaces Wagtail's group-only page policy for every page type.
+        register_permission_policy(AbstractPage, MembershipPagePermissionPolicy(Page))
+        register_permission_policy(UnitMembership, ReachMembershipPermissionPolicy(UnitMembership), exact_class=True)

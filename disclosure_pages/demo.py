@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from wagtail.models import Page, Site
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from .choices import Role
 from .models import DisclosureItemPage, PortalHomePage, RegionPage, SupervisorReach, UnitMembership, UnitPage
@@ -180,7 +181,8 @@ def _region_by_path(path: str) -> RegionPage:
 def load_demo(*, with_items: bool = True, with_users: bool = True, progress: Callable[[str], None] = lambda s: None) -> DemoReport:
     """Load everything; safe to run again (existing pages are matched by slug and title)."""
     report = DemoReport()
-    with transaction.atomic():
+    # Demo items carry no links between pages; skip the per-save reference-index tasks.
+    with transaction.atomic(), disable_reference_index_auto_update():
         home = ensure_home()
         progress("组织机构与公开目录……")
         load_organisation(home, report, progress)

@@ -40,12 +40,26 @@ from .choices import (
     Schedule,
     Scope,
 )
+from .panels import PrescreenPanel
+from .permissions import UnitPermissionsMixin
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
-class PortalHomePage(Page):
+class UnmoderatedPageMixin(UnitPermissionsMixin):
+    """The tree's structure pages (home, regions, units, catalogue) are not moderated:
+    only DisclosureItemPage goes through 党务公开审批流程, assigned on the home page."""
+
+    def get_workflow(self):
+        return None
+
+    @property
+    def has_workflow(self) -> bool:
+        return False
+
+
+class PortalHomePage(UnmoderatedPageMixin, Page):
     intro = RichTextField("平台简介", blank=True, features=["bold", "italic", "link"])
 
     parent_page_types = ["wagtailcore.Page"]
@@ -67,7 +81,7 @@ class PortalHomePage(Page):
         return context
 
 
-class RegionPage(Page):
+class RegionPage(UnmoderatedPageMixin, Page):
     """A jurisdiction (市/区/县); regions nest, e.g. 韶关市 → 武江区."""
 
     KIND_CHOICES = [("市", "市"), ("区", "区"), ("县", "县"), ("省", "省"), ("其他", "其他")]
@@ -98,7 +112,7 @@ class RegionPage(Page):
         return context
 
 
-class UnitPage(Page):
+class UnitPage(UnmoderatedPageMixin, Page):
     """A disclosing unit (实施单位); its catalogue is the subtree of CatalogNodePages."""
 
     organisation_name = models.CharField(
@@ -148,7 +162,7 @@ class UnitPage(Page):
         return context
 
 
-class CatalogNodePage(Page):
+class CatalogNodePage(UnmoderatedPageMixin, Page):
     """One node of a unit's disclosure catalogue (公开目录), level 1–3.
 
     A 三级 node carries what every item under it inherits: 公开内容, 公开范围,
@@ -252,6 +266,13 @@ class CatalogNodePage(Page):
         specific = parent.specific
         return not isinstance(specific, CatalogNodePage) or specific.level < 3
 
+    @property
+    def has_workflow(self) -> bool:
+        # The node itself is never moderated (get_workflow() is None), but Wagtail's create
+        # view asks the *parent* whether a new page may be submitted: items are created
+        # under 三级 nodes and go through the workflow assigned above.
+        return self.level == 3 and Page.has_workflow.fget(self)
+
     def clean(self):
         super().clean()
         parent = self.get_parent() if self.pk else getattr(self, "_creation_parent", None)
@@ -286,8 +307,10 @@ class CatalogNodePage(Page):
         return context
 
 
-class DisclosureItemPage(Page):
+class DisclosureItemPage(UnitPermissionsMixin, Page):
     """One disclosure (公开事项): a period's content, tables, attachments."""
+
+    workflow_moderated = True
 
     period_type = models.CharField("公开周期", max_length=8, choices=PeriodType.choices, default=PeriodType.YEAR)
     year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
@@ -339,7 +362,7 @@ class DisclosureItemPage(Page):
     parent_page_types = ["disclosure_pages.CatalogNodePage"]
     subpage_types: list[str] = []
 
-    content_panels = Page.content_panels + [
+    content_panels = [PrescreenPanel(heading="自动预审")] + Page.content_panels + [
         MultiFieldPanel(
             [
                 FieldPanel("period_type"),
@@ -557,3 +580,7 @@ class SupervisorReach(models.Model):
     def clean(self):
         if self.root_id and not isinstance(self.root.specific, (RegionPage, UnitPage)):
             raise ValidationError({"root": "监督范围必须是行政区域或公开单位。"})
+
+
+# Workflow tasks and task states live in workflow.py; imported here so that Django registers them.
+from .workflow import LeaderApprovalTask, LeaderApprovalTaskState, ReviewTask, ReviewTaskState  # noqa: E402,F401

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from wagtail.models import Page, PagePermissionTester
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .choices import Role
@@ -307,3 +308,41 @@ def unit_users():
         Q(pk__in=UnitMembership.objects.filter(role__in=ADMIN_ROLES).values("user_id"))
         | Q(pk__in=SupervisorReach.objects.values("user_id"))
     )
+
+
+CRUD = {"add", "change", "delete", "view"}
+
+
+class ReachMembershipPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions as usual, plus: supervisors manage memberships inside their reach."""
+
+    def _reaches(self, user) -> list[str]:
+        if not user.is_active or user.is_anonymous:
+            return []
+        return roles_for(user).reaches
+
+    def user_has_permission(self, user, action):
+        return super().user_has_permission(user, action) or (action in CRUD and bool(self._reaches(user)))
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if super().user_has_permission(user, action):
+            return True
+        return action in CRUD and any(instance.unit.path.startswith(root) for root in self._reaches(user))
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return any(self.user_has_permission_for_instance(user, action, instance) for action in actions)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if super().user_has_any_permission(user, actions):
+            return self.model._default_manager.all()
+        return self.model._default_manager.filter(reach_q(self._reaches(user)) if set(actions) & CRUD else Q(pk__in=[]))
+
+
+def reach_q(roots: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for root in roots:
+        q |= Q(unit__path__startswith=root)
+    return q

@@ -149,12 +149,6 @@ def html_text(html: str) -> str:
     return unescape(strip_tags(html))
 
 
-def _context(text: str, start: int, end: int, shown: str, width: int = 12) -> str:
-    before = text[max(0, start - width) : start].replace("\n", " ")
-    after = text[end : end + width].replace("\n", " ")
-    return f"{'…' if start > width else ''}{before}{shown}{after}{'…' if end + width < len(text) else ''}"
-
-
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in taken)
 
@@ -162,30 +156,52 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
 def scan_text(text: str, source: str = "", *, today: datetime.date | None = None) -> list[Finding]:
     """Every finding in one text, in reading order. A span is reported once, by its most specific kind."""
     text = normalise(text)
-    found: list[tuple[int, Finding]] = []
-    taken: list[tuple[int, int]] = []
+    hits: list[tuple[tuple[int, int], str, str]] = []  # (span, kind, shown)
 
     def add(match: re.Match, kind: str, shown: str) -> None:
-        taken.append(match.span())
-        context = _context(text, match.start(), match.end(), shown)
-        found.append((match.start(), Finding(kind=kind, value=shown, source=source, context=context)))
+        hits.append((match.span(), kind, shown))
+
+    def free(match: re.Match) -> bool:
+        return not _overlaps(match.span(), [span for span, _, _ in hits])
 
     for match in ID_RE.finditer(text):
         if id_number_valid(match.group(), today=today):
             add(match, Kind.ID_CARD, mask_id(match.group().upper()))
     for match in BANK_RE.finditer(text):
         digits = _digits(match.group())
-        if 16 <= len(digits) <= 19 and luhn_valid(digits) and not _overlaps(match.span(), taken):
+        if 16 <= len(digits) <= 19 and luhn_valid(digits) and free(match):
             add(match, Kind.BANK_CARD, mask_bank_card(digits))
     for match in MOBILE_RE.finditer(text):
-        if not _overlaps(match.span(), taken):
+        if free(match):
             add(match, Kind.MOBILE, mask_mobile(match.group()))
     for pattern in (MARKED_LEVEL_RE, STAR_RE, BARE_LEVEL_RE, INTERNAL_RE):
         for match in pattern.finditer(text):
-            if not _overlaps(match.span(), taken):
+            if free(match):
                 add(match, Kind.CLASSIFICATION, match.group().strip())
-    found.sort(key=lambda pair: pair[0])
-    return [finding for _, finding in found]
+    hits.sort()
+
+    # The context is cut from the text with every finding masked, so that no number
+    # leaks through its neighbour's context.
+    masked_parts: list[str] = []
+    masked_spans: list[tuple[int, int]] = []
+    cursor = length = 0
+    for (start, end), _, shown in hits:
+        masked_parts.append(text[cursor:start])
+        length += start - cursor
+        masked_parts.append(shown)
+        masked_spans.append((length, length + len(shown)))
+        length += len(shown)
+        cursor = end
+    masked_parts.append(text[cursor:])
+    masked = "".join(masked_parts).replace("\n", " ")
+    width = 12
+    findings = []
+    for ((_, _), kind, shown), (start, end) in zip(hits, masked_spans, strict=True):
+        before = masked[max(0, start - width) : start]
+        after = masked[end : end + width]
+        context = f"{'…' if start > width else ''}{before}{shown}{after}{'…' if end + width < len(masked) else ''}"
+        findings.append(Finding(kind=kind, value=shown, source=source, context=context))
+    return findings
 
 
 def scan_sources(sources: Iterable[tuple[str, str]], *, today: datetime.date | None = None) -> list[Finding]:

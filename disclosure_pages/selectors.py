@@ -189,3 +189,48 @@ def catalog_rows(unit: UnitPage) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+# --- roles and workflow participants (issue 3) ------------------------------------------------
+
+
+def unit_of_page(page: Page) -> UnitPage | None:
+    return UnitPage.objects.ancestor_of(page, inclusive=True).first()
+
+
+def unit_users_with_role(page: Page, role: str):
+    """Active users holding `role` in the unit that contains `page`."""
+    from django.contrib.auth import get_user_model
+
+    unit = unit_of_page(page)
+    if unit is None:
+        return get_user_model().objects.none()
+    return get_user_model().objects.filter(
+        is_active=True, unit_memberships__unit=unit, unit_memberships__role=role
+    ).distinct()
+
+
+def workflow_participants(workflow_state) -> list:
+    """Everyone who acted on the item since its last publication: who submitted, who saved a
+    draft, who finished a task in this run (Wagtail tells only the submitter, wagtail#10196)."""
+    from django.contrib.auth import get_user_model
+    from wagtail.models import Revision, TaskState
+
+    ids: set[int] = set()
+    if workflow_state.requested_by_id:
+        ids.add(workflow_state.requested_by_id)
+    ids.update(
+        TaskState.objects.filter(workflow_state=workflow_state, finished_by__isnull=False).values_list(
+            "finished_by_id", flat=True
+        )
+    )
+    revisions = Revision.objects.filter(
+        base_content_type_id=workflow_state.base_content_type_id,
+        object_id=workflow_state.object_id,
+        user__isnull=False,
+    )
+    since = getattr(workflow_state.content_object, "last_published_at", None)
+    if since is not None:
+        revisions = revisions.filter(created_at__gt=since)
+    ids.update(revisions.values_list("user_id", flat=True))
+    return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"))

@@ -140,10 +140,14 @@ def item_create_published(
         **period_fields(period, timezone.localtime(published_at).date()),
     )
     item._creation_parent = node
+    # Callers validated the data already; skipping Page.full_clean here (treebeard's
+    # add_child gives no way to pass clean=False) roughly halves the cost of a bulk import.
+    item.full_clean = lambda *args, **kwargs: None
     node.add_child(instance=item)
     revision = item.save_revision(user=user, log_action=False, clean=False, changed=False)
     item.live_revision = revision
-    item.save(update_fields=["live_revision"], clean=False)
+    DisclosureItemPage.objects.filter(pk=item.pk).update(live_revision=revision)
+    del item.full_clean
     log(instance=item, action=IMPORT_LOG_ACTION, user=user, revision=revision, data={"published_at": published_at.isoformat()})
     return item
 
@@ -160,3 +164,88 @@ def scope_value(text: str | None, default: str) -> str:
     if text in Scope.values:
         return text
     return scope_from_text(text)
+
+
+# --- roles and the workflow (issue 3) ---------------------------------------------------------
+
+
+@transaction.atomic
+def unit_users_group():
+    """The ONE group that gives every unit user the admin (not one group per unit).
+
+    It grants only wagtailadmin.access_admin and uploading documents (attachments); what a
+    user may do with pages comes from their memberships (disclosure_pages.permissions).
+    """
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    from .permissions import UNIT_USERS_GROUP
+
+    group, _ = Group.objects.get_or_create(name=UNIT_USERS_GROUP)
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    root = Collection.get_first_root_node()
+    if root is not None:
+        add_document = Permission.objects.get(content_type__app_label="wagtaildocs", codename="add_document")
+        GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=add_document)
+    return group
+
+
+@transaction.atomic
+def roles_sync(*, user_id: int | None = None) -> dict[str, int]:
+    """Put every unit user (editor/reviewer/leader, supervisor) in the shared group, and take
+    out those who hold no such role any more. Idempotent; `user_id` limits it to one person.
+
+    Signal handlers call it for one user whenever a membership or reach changes; call it
+    for everyone after a bulk load (load_demo) or a bulk membership import.
+    """
+    from django.contrib.auth import get_user_model
+
+    from .permissions import unit_users
+
+    group = unit_users_group()
+    User = get_user_model()
+    should = set(unit_users().values_list("pk", flat=True))
+    has = set(group.user_set.values_list("pk", flat=True))
+    if user_id is not None:
+        should &= {user_id}
+        has &= {user_id}
+    to_add, to_remove = should - has, has - should
+    if to_add:
+        group.user_set.add(*User.objects.filter(pk__in=to_add))
+    if to_remove:
+        group.user_set.remove(*User.objects.filter(pk__in=to_remove))
+    return {"added": len(to_add), "removed": len(to_remove)}
+
+
+@transaction.atomic
+def workflow_install():
+    """Create 党务公开审批流程 (审核 → 审批) and assign it to the portal home page. Idempotent.
+
+    Only DisclosureItemPage is moderated: the structure pages' get_workflow() is None.
+    """
+    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
+
+    from .models import PortalHomePage
+    from .workflow import LEADER_TASK_NAME, REVIEW_TASK_NAME, WORKFLOW_NAME, LeaderApprovalTask, ReviewTask
+
+    review = ReviewTask.objects.filter(name=REVIEW_TASK_NAME).first() or ReviewTask.objects.create(
+        name=REVIEW_TASK_NAME
+    )
+    leader = LeaderApprovalTask.objects.filter(name=LEADER_TASK_NAME).first() or LeaderApprovalTask.objects.create(
+        name=LEADER_TASK_NAME
+    )
+    for task in (review, leader):
+        if not task.active:
+            task.active = True
+            task.save(update_fields=["active"])
+    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first() or Workflow.objects.create(name=WORKFLOW_NAME)
+    if not workflow.active:
+        workflow.active = True
+        workflow.save(update_fields=["active"])
+    for order, task in enumerate((review, leader)):
+        WorkflowTask.objects.update_or_create(workflow=workflow, task=task, defaults={"sort_order": order})
+    WorkflowTask.objects.filter(workflow=workflow).exclude(task__in=[review, leader]).delete()
+    home = PortalHomePage.objects.first()
+    if home is not None:
+        WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    return workflow

@@ -1,1 +1,13 @@
 """Signal handlers of this app, connected by importing this module in AppConfig.ready()."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import SupervisorReach, UnitMembership
+from .services import roles_sync
+
+
+@receiver([post_save, post_delete], sender=UnitMembership, dispatch_uid="disclosure_roles_membership")
+@receiver([post_save, post_delete], sender=SupervisorReach, dispatch_uid="disclosure_roles_reach")
+def keep_unit_users_group(sender, instance, **kwargs):
+    roles_sync(user_id=instance.user_id)

@@ -1,9 +1,20 @@
+from django.db.models import Q
 from django.http import Http404
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.action_menu import ActionMenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.models import Page
+from wagtail.permissions import policy_registry
 
-from .models import ItemAttachment
-from .selectors import can_view_item
+from .actions import REVOKE_LOG_ACTION
+from .models import DisclosureItemPage, ItemAttachment
+from .permissions import can_revoke, can_view_history
+from .selectors import can_view_item, public_items
 from .services import IMPORT_LOG_ACTION
+from .views import ItemCompareView, ItemHistoryView, ItemRevokeView
+from .viewsets import RolesViewSetGroup
+from .workflow import SKIP_LOG_ACTION
 
 
 @hooks.register("register_log_actions")
@@ -28,3 +39,108 @@ def guard_documents(document, request):
         if user.is_authenticated and attachment.page.permissions_for_user(user).can_edit():
             return None
     raise Http404
+
+
+# --- issue 3: roles, workflow, revocation, history --------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_workflow_actions(actions):
+    actions.register_action(REVOKE_LOG_ACTION, "撤消", "撤消（组织部门）")
+    actions.register_action(SKIP_LOG_ACTION, "审批环节跳过", "审批环节跳过（无需主要负责人审批）")
+
+
+@hooks.register("register_admin_urls")
+def register_item_admin_urls():
+    return [
+        path("disclosure/items/<int:page_id>/history/", ItemHistoryView.as_view(), name="disclosure_item_history"),
+        path(
+            "disclosure/items/<int:page_id>/compare/<int:revision_id>/",
+            ItemCompareView.as_view(),
+            name="disclosure_item_compare",
+        ),
+        path("disclosure/items/<int:page_id>/revoke/", ItemRevokeView.as_view(), name="disclosure_item_revoke"),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_roles_viewsets():
+    return RolesViewSetGroup()
+
+
+def _is_item(page) -> bool:
+    return page.specific_class is not None and issubclass(page.specific_class, DisclosureItemPage)
+
+
+class ItemHistoryButton(PageMenuItem):
+    label = "事项履历"
+    icon_name = "history"
+    url_name = "disclosure_item_history"
+
+    def is_shown(self, user):
+        return _is_item(self.page) and can_view_history(user, self.page)
+
+
+class ItemRevokeButton(PageMenuItem):
+    label = "撤消"
+    icon_name = "warning"
+    url_name = "disclosure_item_revoke"
+
+    def is_shown(self, user):
+        return _is_item(self.page) and self.page.live and can_revoke(user, self.page)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def item_listing_buttons(page, user, next_url=None):
+    yield ItemHistoryButton(page=page, priority=45)
+    yield ItemRevokeButton(page=page, priority=46)
+
+
+@hooks.register("register_page_header_buttons")
+def item_header_buttons(page, user, view_name, next_url=None):
+    yield ItemHistoryButton(page=page, priority=64)
+    yield ItemRevokeButton(page=page, priority=66)
+
+
+class RevokeMenuItem(ActionMenuItem):
+    label = "撤消"
+    name = "action-revoke"
+    icon_name = "warning"
+    order = 25
+
+    def is_shown(self, context):
+        page = context.get("page")
+        return (
+            context["view"] == "edit"
+            and page is not None
+            and _is_item(page)
+            and page.live
+            and can_revoke(context["request"].user, page)
+        )
+
+    def get_url(self, context):
+        return reverse("disclosure_item_revoke", args=[context["page"].pk])
+
+
+@hooks.register("register_page_action_menu_item")
+def register_revoke_menu_item():
+    return RevokeMenuItem()
+
+
+@hooks.register("construct_page_action_menu")
+def revoke_instead_of_unpublish(menu_items, request, context):
+    """A published item is taken down by 撤消 (reason, archive record, notice), not a bare unpublish."""
+    page = context.get("page")
+    if page is not None and _is_item(page):
+        menu_items[:] = [item for item in menu_items if item.name != "action-unpublish"]
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_shows_what_the_user_may_see(pages, request):
+    """The admin page chooser (e.g. 政策解读) lists the user's own subtrees and public items,
+    not other units' internal items."""
+    user = request.user
+    if user.is_superuser:
+        return pages
+    explorable = policy_registry.get_by_type(Page).explorable_instances(user)
+    return pages.filter(Q(pk__in=explorable.values("pk")) | Q(pk__in=public_items().values("pk")))

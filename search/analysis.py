@@ -48,12 +48,15 @@ _WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _WIDTH_TABLE[0x3000] = 0x20
 
 
-_WIDE_RE = re.compile("[\uff01-\uff5e\u3000]")
+# Only full-width letters and digits change tokens; full-width punctuation
+# (，：（） in every Chinese sentence) separates words either way, so the
+# costly translate() runs only for text with Ａ-Ｚ/０-９.
+_WIDE_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 
 def normalize(text: str) -> str:
     """Full-width -> half-width and lowercase, keeping the length unchanged."""
-    if _WIDE_RE.search(text):  # translate() is slow on long text; most text has nothing to map
+    if _WIDE_ALNUM_RE.search(text):
         text = text.translate(_WIDTH_TABLE)
     lowered = text.lower()
     if len(lowered) == len(text):
@@ -88,7 +91,8 @@ def index_text(text: str) -> str:
 
     This is the hot loop of indexing, hence the slicing trick: the 2-character
     slices at every position of a run are its bigrams followed by its last
-    character alone (the tail), and a one-character run gives itself.
+    character alone (the tail), and a one-character run gives itself. (A
+    single lookahead regex doing the same measured 7 % slower.)
     """
     parts: list[str] = []
     append = parts.append
@@ -222,20 +226,32 @@ def expand(query: str, synonyms: Iterable[Collection[str]] = (), limit: int = 16
     return out
 
 
+MAX_CHUNKS = 12  # per alternative; further words are ignored
+MAX_PHRASES = 64  # over all alternatives
+
+
 def parse_query(query: str, synonyms: Iterable[Collection[str]] = (), limit: int = 16) -> list[list[Phrase]]:
     """The query as alternatives (OR) of phrase lists (AND).
 
     Both backends build their native query from this, so they agree on what
-    matches: every chunk of an alternative must occur as a phrase.
+    matches: every chunk of an alternative must occur as a phrase. The size
+    is bounded (MAX_CHUNKS, MAX_PHRASES) so that no query, however written,
+    exceeds Elasticsearch's clause limit or makes FTS5 expand dozens of
+    prefixes.
     """
     alternatives: list[list[Phrase]] = []
     seen: set[tuple[tuple[str, ...], ...]] = set()
+    total = 0
     for alt in expand(query, synonyms, limit=limit):
-        phrases = [p for p in map(phrase_for_chunk, query_chunks(alt)) if p is not None]
+        phrases = [p for p in map(phrase_for_chunk, query_chunks(alt)) if p is not None][:MAX_CHUNKS]
         key = tuple(p.tokens for p in phrases)
-        if phrases and key not in seen:
-            seen.add(key)
-            alternatives.append(phrases)
+        if not phrases or key in seen:
+            continue
+        if alternatives and total + len(phrases) > MAX_PHRASES:
+            break  # the query as typed always comes first and is always kept
+        seen.add(key)
+        alternatives.append(phrases)
+        total += len(phrases)
     return alternatives
 
 

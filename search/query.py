@@ -76,7 +76,9 @@ class SearchQuery:
                 if value and value not in kept:
                     kept.append(value)
             if name == "year":
-                kept = [v for v in kept if v.isdigit()]
+                # ASCII digits only ("²".isdigit() is true but int() fails) and
+                # short enough for an Elasticsearch integer field.
+                kept = [v for v in kept if v.isascii() and v.isdigit() and len(v) <= 4]
             if kept:
                 cleaned[name] = kept[:MAX_FILTER_VALUES]
         return cleaned

@@ -21,4 +21,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Shared, atomic cache for rate limits (login throttling, public forms) across workers.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}}
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]  # Django's own RedisCache is atomic; the check only knows django-redis
+CSRF_COOKIE_HTTPONLY = True
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

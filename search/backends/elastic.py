@@ -14,7 +14,8 @@ Layout:
   ``examples/dsl/alias_migration.py``).
 
 Chinese analysis: every text field is analysed by the built-in CJK chain
-(standard tokenizer + cjk_width + lowercase + cjk_bigram), the same overlapping
+(standard tokenizer + cjk_width + lowercase + cjk_bigram, after a char filter
+that turns punctuation into spaces), the same overlapping
 bigrams as the embedded backend, and carries a ``.uni`` sub-field of single
 characters for queries with a lone CJK character (党, 2025年), which bigrams
 cannot express. When ``_cat/plugins`` shows IK or smartcn, a ``.words``
@@ -37,7 +38,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
-from elasticsearch.dsl import Date, Document, Index, Integer, Keyword, Long, Q, Search, Text, analyzer
+from elasticsearch.dsl import Date, Document, Integer, Keyword, Long, Q, Search, Text, analyzer, char_filter
 from elasticsearch.dsl.query import Query
 
 from search.analysis import Phrase, highlight_html, merge_adjacent_marks, parse_query
@@ -50,10 +51,21 @@ logger = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 SNIPPET_SIZE = 120
 BULK_CHUNK = 500
+MAX_ANALYZED_OFFSET = 999_999
 
-zh_bigram = analyzer("zh_bigram", tokenizer="standard", filter=["cjk_width", "lowercase", "cjk_bigram"])
+# Every character that is not a letter or digit becomes a space before the
+# standard tokenizer sees it, so words split where search.analysis splits them
+# (the standard tokenizer alone keeps "v2.0" or "a_b" as one token, and the
+# query "v2.0", cut into v2 + 0, would then miss it). One character for one,
+# so highlight offsets stay right.
+zh_separators = char_filter("zh_separators", type="pattern_replace", pattern=r"[^\p{L}\p{N}]", replacement=" ")
+zh_bigram = analyzer(
+    "zh_bigram", char_filter=[zh_separators], tokenizer="standard", filter=["cjk_width", "lowercase", "cjk_bigram"]
+)
 # The standard tokenizer already emits every CJK character as its own token.
-zh_unigram = analyzer("zh_unigram", tokenizer="standard", filter=["cjk_width", "lowercase"])
+zh_unigram = analyzer(
+    "zh_unigram", char_filter=[zh_separators], tokenizer="standard", filter=["cjk_width", "lowercase"]
+)
 
 # Searched fields and their boosts; the same weights as the embedded backend.
 TEXT_FIELDS: dict[str, float] = {
@@ -211,7 +223,9 @@ class DisclosureQueryBuilder:
             s = s.post_filter("bool", filter=self.filters(query.filters))
         for name in FACETS:
             others = self.filters(query.filters, skip=name)
-            bucket = s.aggs.bucket(f"facet_{name}", "filter", filter=Q("bool", filter=others))
+            bucket = s.aggs.bucket(
+                f"facet_{name}", "filter", filter=Q("bool", filter=others) if others else Q("match_all")
+            )
             bucket.bucket(
                 "values",
                 "terms",
@@ -231,10 +245,22 @@ class DisclosureQueryBuilder:
                 post_tags=["</mark>"],
                 fragment_size=SNIPPET_SIZE,
                 number_of_fragments=1,
+                # The .uni sub-fields have no stored offsets and are re-analysed;
+                # past index.highlight.max_analyzed_offset (1,000,000) ES would
+                # fail the whole search on one long attachment instead of
+                # highlighting only its beginning.
+                max_analyzed_offset=MAX_ANALYZED_OFFSET,
             )
             for name in SNIPPET_FIELDS:
                 s = s.highlight(name, f"{name}.uni")
-        s = s.source(["item_id", "title", "url", "unit", "unit_path", "catalog_code", "published_at", "body"])
+            # When only the title or metadata matched, show the start of the
+            # body (escaped by the same encoder) rather than nothing.
+            s = s.highlight("body", no_match_size=SNIPPET_SIZE)
+        source = ["item_id", "title", "url", "unit", "unit_path", "catalog_code", "published_at"]
+        # Without text there is nothing to highlight: the snippet is cut from
+        # the body in Python. With text, the (possibly long) body stays on
+        # the server.
+        s = s.source(source if alternatives else [*source, "body"])
         s = s.extra(track_total_hits=True)
         # Slice once: slicing a dsl Search again would stack the offsets.
         return s[query.offset : query.offset + query.per_page]
@@ -291,9 +317,9 @@ class ElasticsearchBackend(SearchBackend):
 
     def index_body(self, analysis: dict[str, Any]) -> dict[str, Any]:
         """Settings and mappings of a new index, from DisclosureDocument."""
-        idx = Index("template")
-        idx.document(DisclosureDocument)
-        body = idx.to_dict()
+        # clone() carries the Document's Index settings (shards) along with
+        # its mapping and analyzers.
+        body = DisclosureDocument._index.clone(name="template").to_dict()
         mappings = body.setdefault("mappings", {})
         if analysis.get("words"):
             words = {
@@ -323,6 +349,13 @@ class ElasticsearchBackend(SearchBackend):
             return
         name = self.create_index()
         self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+        # Two workers may have raced here: keep the oldest index, drop the rest,
+        # so the alias stays writable (it must point at exactly one index).
+        extra = self.aliased_indices()[1:]
+        if extra:
+            self.client.indices.update_aliases(actions=[{"remove": {"index": n, "alias": self.alias}} for n in extra])
+            for n in extra:
+                self.client.indices.delete(index=n, ignore_unavailable=True)
 
     def _bulk(self, actions: Iterable[dict[str, Any]], progress: Progress | None = None, **kwargs: Any) -> int:
         done = 0
@@ -457,13 +490,17 @@ class ElasticsearchBackend(SearchBackend):
     def _hit(hit: Any) -> Hit:
         src = hit.to_dict()
         highlight = hit.meta.highlight.to_dict() if "highlight" in hit.meta else {}
-        snippet = None
-        for name in SNIPPET_FIELDS:
-            fragments = highlight.get(name) or highlight.get(f"{name}.uni")
-            if fragments:
-                snippet = merge_adjacent_marks(fragments[0])
-                break
-        if snippet is None:  # matched in the title or metadata only, or no text query
+        fragments = [
+            fragment
+            for name in SNIPPET_FIELDS
+            for fragment in (*highlight.get(name, ()), *highlight.get(f"{name}.uni", ()))
+        ]
+        marked = [f for f in fragments if "<mark>" in f]
+        if marked:
+            snippet = merge_adjacent_marks(marked[0])
+        elif fragments:  # body start (no_match_size): only the title or metadata matched
+            snippet = fragments[0]
+        else:  # no text query
             snippet = highlight_html(src.get("body") or "", None, SNIPPET_SIZE) or ""
         published = src["published_at"]
         return Hit(

@@ -80,7 +80,7 @@ SNIPPET_FIELDS = ("body", "tables_text", "attachments_text")
 SNIPPET_SIZE = 120
 BATCH_SIZE = 500
 
-# Facet name -> its integer column in docs. "region" is the key of the whole
+# Facet name -> its integer column in doc_keys. "region" is the key of the whole
 # region path (["韶关市", "武江区"]): filtering on 韶关市 selects every path
 # containing it, and counts are summed up the path, so 韶关市 counts the
 # items of 武江区 too. "unit" is the unit path, as unit names (区委办) repeat.

@@ -61,7 +61,16 @@ def test_phrase_for_chunk_mirrors_index_tokens() -> None:
 
 
 def test_query_chunks_drop_every_operator() -> None:
-    assert query_chunks('"党费" AND (收缴) OR title:x* \\ 😀 NOT-y') == ["党费", "and", "收缴", "or", "title", "x", "not", "y"]
+    assert query_chunks('"党费" AND (收缴) OR title:x* \\ 😀 NOT-y') == [
+        "党费",
+        "and",
+        "收缴",
+        "or",
+        "title",
+        "x",
+        "not",
+        "y",
+    ]
     assert query_chunks("") == []
 
 
@@ -102,6 +111,16 @@ def test_parse_query_alternatives() -> None:
     alts = parse_query("纪委 报告", [{"纪委", "纪律检查委员会"}])
     assert [[p.text for p in alt] for alt in alts] == [["纪委", "报告"], ["纪律检查委员会", "报告"]]
     assert parse_query("😀 !!") == []
+
+
+def test_parse_query_is_bounded() -> None:
+    from search.analysis import MAX_CHUNKS, MAX_PHRASES
+
+    many = [{f"词{i}", f"语{i}"} for i in range(40)]
+    alts = parse_query(" ".join(f"词{i}" for i in range(40)), many)
+    assert all(len(alt) <= MAX_CHUNKS for alt in alts)
+    assert sum(len(alt) for alt in alts) <= MAX_PHRASES
+    assert [p.text for p in alts[0]] == [f"词{i}" for i in range(MAX_CHUNKS)]
 
 
 def test_find_matches_overlapping_and_word_boundaries() -> None:

@@ -120,6 +120,8 @@ def make_corpus() -> list[IndexDocument]:
         doc(
             12, "Ｗｅｂ门户 AND OR NOT 测试", "The portal (v2.0) supports * and : characters; 门户网站上线。", year=2022
         ),
+        # Matches in the title only; the snippet comes from an unmatched body.
+        doc(13, "民主评议党员结果", "<script>steal()</script>评议结果见附表。", time_limit="年度", year=2023),
     ]
 
 
@@ -216,6 +218,9 @@ def test_mixed_latin_digits_and_width(backend: SearchBackend) -> None:
     assert ids_of(run(backend, "web")) == {12}
     assert ids_of(run(backend, "abc")) == {11}  # ＡＢＣ in an attachment
     assert ids_of(run(backend, "2025年")) == expected_ids("2025年")
+    assert ids_of(run(backend, "v2.0")) == {12}  # split at the dot on both sides
+    assert ids_of(run(backend, "v2")) == {12}
+    assert ids_of(run(backend, "v")) == set()  # Latin words match whole
 
 
 def test_several_chunks_must_all_match(backend: SearchBackend) -> None:
@@ -255,10 +260,15 @@ def test_highlight_escapes_document_html(backend: SearchBackend) -> None:
     assert "<" not in without_marks
 
 
-def test_snippet_when_only_the_metadata_matches(backend: SearchBackend) -> None:
+def test_snippet_when_only_the_title_or_metadata_matches(backend: SearchBackend) -> None:
+    (hit,) = run(backend, "民主评议").hits
+    assert hit.id == 13
+    assert "&lt;script&gt;steal()" in hit.snippet_html and "<script>" not in hit.snippet_html
+    assert "<mark>" not in hit.snippet_html
     hits = run(backend, "西联镇党委").hits
+    assert {h.id for h in hits} == {7, 10}
     for hit in hits:
-        assert "<" not in hit.snippet_html.replace("<mark>", "").replace("</mark>", "")
+        assert hit.snippet_html.startswith(BY_ID[hit.id].body[:10])
 
 
 def test_hit_fields(backend: SearchBackend) -> None:
@@ -407,6 +417,28 @@ def test_malformed_queries_never_raise(backend: SearchBackend, q: str) -> None:
     assert results.total >= 0
     for hit in results.hits:
         assert "<script>" not in hit.snippet_html
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"year": ["²", "99999999999", "-1", "2025.0"]},
+        {"region": ["x" * 10_000], "unit": ['"; DROP TABLE docs; --'], "level1": ["*"], "time_limit": ["\\"]},
+        {"region": [str(i) for i in range(500)]},
+        {"nonsense": ["x"]},
+    ],
+)
+def test_malformed_filters_never_raise(backend: SearchBackend, filters: dict[str, list[str]]) -> None:
+    results = backend.search(SearchQuery(q="党费", filters=filters))
+    assert isinstance(results, SearchResults)
+    assert backend.search(SearchQuery(q="")).total == len(CORPUS)  # nothing was harmed
+
+
+def test_many_words_and_synonyms_stay_bounded(backend: SearchBackend) -> None:
+    many = [{f"词{i}", f"语{i}", f"字{i}"} for i in range(30)]
+    q = " ".join(f"词{i}" for i in range(30))
+    assert backend.search(SearchQuery(q=q), synonyms=many).total == 0
+    assert backend.search(SearchQuery(q="党 " * 40), synonyms=many).total == len(expected_ids("党"))
 
 
 def test_operators_are_plain_text(backend: SearchBackend) -> None:

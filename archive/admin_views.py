@@ -1,0 +1,126 @@
+"""Admin views of the archive: a record's PDF, a volume's catalogue and BagIt ZIP, an approval form's PDF.
+
+Views stay thin: permission, form, then archive.pdf / archive.volumes do the work.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import bagit
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.http import content_disposition_header
+
+from disclosure_pages.models import UnitPage
+
+from . import pdf
+from .models import ApprovalForm, ArchiveRecord
+from .selectors import approval_forms_for_item, can_view_approval_form, open_approval_form
+from .volumes import VolumeError, export_volume, volume_name
+
+ARCHIVE_PERMISSION = "archive.view_archiverecord"
+
+
+def _require_archivist(user) -> None:
+    if not user.has_perm(ARCHIVE_PERMISSION):
+        raise PermissionDenied
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def record_pdf_view(request, pk: int):
+    _require_archivist(request.user)
+    record = get_object_or_404(ArchiveRecord, pk=pk)
+    unit_name = record.unit_path.replace("/", "-")
+    return _pdf_response(pdf.record_pdf(record), f"{unit_name}-{record.number}.pdf")
+
+
+class VolumeForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label="单位",
+        queryset=UnitPage.objects.none(),
+        error_messages={"required": "请选择单位。", "invalid_choice": "该单位没有归档记录。"},
+    )
+    year = forms.TypedChoiceField(
+        label="年度", coerce=int, choices=(), error_messages={"required": "请选择年度。", "invalid_choice": "该年度没有归档记录。"}
+    )
+    output = forms.ChoiceField(
+        label="导出内容",
+        choices=[("catalogue", "归档文件目录（PDF）"), ("bag", "归档包（BagIt ZIP，含目录）")],
+        initial="catalogue",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = ArchiveRecord.objects.values_list("unit_id", flat=True).distinct()
+        self.fields["unit"].queryset = UnitPage.objects.filter(pk__in=units).order_by("path")
+        self.fields["unit"].label_from_instance = lambda unit: unit.unit_path
+        years = sorted(set(ArchiveRecord.objects.values_list("year", flat=True)), reverse=True)
+        self.fields["year"].choices = [(year, f"{year}年") for year in years]
+
+    def clean(self):
+        data = super().clean()
+        unit, year = data.get("unit"), data.get("year")
+        if unit and year and not ArchiveRecord.objects.filter(unit=unit, year=year).exists():
+            raise forms.ValidationError(f"“{unit.unit_path}”{year}年度没有归档记录。")
+        return data
+
+
+def volume_view(request):
+    """GET: choose a unit and year (prefilled from the listing's filters); POST: download."""
+    _require_archivist(request.user)
+    if request.method == "POST":
+        form = VolumeForm(request.POST)
+        if form.is_valid():
+            unit, year = form.cleaned_data["unit"], form.cleaned_data["year"]
+            if form.cleaned_data["output"] == "catalogue":
+                records = list(ArchiveRecord.objects.filter(unit=unit, year=year).order_by("sequence"))
+                pages = {p.record.pk: p.pages for p in pdf.record_printouts(records, with_record_pdf=False)}
+                data = pdf.volume_catalogue_pdf(unit_path=unit.unit_path, year=year, records=records, pages=pages)
+                return _pdf_response(data, f"{volume_name(unit, year)}-归档文件目录.pdf")
+            outdir = Path(tempfile.mkdtemp(prefix="archive-download-"))
+            try:
+                volume = export_volume(unit=unit, year=year, outdir=outdir)
+            except (VolumeError, bagit.BagValidationError) as exc:
+                form.add_error(None, f"导出失败：{exc}")
+            else:
+                # FileResponse streams and closes the file; the temporary folder goes with the process's tmp.
+                return FileResponse(volume.zip_path.open("rb"), as_attachment=True, filename=volume.zip_path.name)
+    else:
+        initial = {"output": "catalogue"}
+        if request.GET.get("unit"):
+            initial["unit"] = request.GET["unit"]
+        if request.GET.get("year"):
+            initial["year"] = request.GET["year"]
+        form = VolumeForm(initial=initial)
+    return TemplateResponse(request, "archive/admin/volume.html", {"form": form})
+
+
+def approval_form_pdf_view(request, pk: int):
+    form = get_object_or_404(ApprovalForm.objects.select_related("item"), pk=pk)
+    if not can_view_approval_form(request.user, form):
+        raise PermissionDenied
+    return _pdf_response(pdf.approval_form_pdf(form), f"审批表-{form.item_id}-{form.pk}.pdf")
+
+
+def item_approval_form_pdf_view(request, item_pk: int):
+    """The item's current approval form: the open one, else the one of its last publication."""
+    from disclosure_pages.models import DisclosureItemPage
+
+    item = get_object_or_404(DisclosureItemPage, pk=item_pk)
+    form = open_approval_form(item) or approval_forms_for_item(item).first()
+    if form is None:
+        raise Http404("该事项尚无审批表。")
+    if not can_view_approval_form(request.user, form):
+        raise PermissionDenied
+    return _pdf_response(pdf.approval_form_pdf(form), f"审批表-{item.pk}-{form.pk}.pdf")

@@ -1,0 +1,229 @@
+"""PDFs of the archive through WeasyPrint: the approval form (审批表), a record's printout
+(approval form + content + tables) and a volume's 归档文件目录.
+
+Fonts: Noto Serif CJK SC (Debian fonts-noto-cjk) is declared with @font-face and embedded
+(subset) in every PDF, so that pdftotext gives the Chinese back; DejaVu Sans draws ☑/☐.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from disclosure_pages.choices import DisclosureMethod, DisclosureRequirement, Retention
+from disclosure_pages.models import UnitPage
+
+from .choices import DiscloseOpinion, Platform, RecordKind, SecrecyOpinion
+from .models import ApprovalForm, ArchiveRecord
+
+CJK_FONT_FILE = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+_font_config = None
+
+
+def font_config():
+    """One FontConfiguration per process: fontconfig lookups are done once, not per PDF."""
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def _document(html: str):
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url="/").render(font_config=font_config())
+
+
+def html_to_pdf(html: str) -> bytes:
+    return _document(html).write_pdf()
+
+
+# Approval form -------------------------------------------------------------------------------
+
+
+def form_title(unit: UnitPage | None, unit_name: str = "") -> str:
+    """《…党务公开事项审批表》 headed with the unit's party organisation (中共…委员会) when recorded,
+    else its region and name ("武江区区委办"), as 种子文件002 heads it with "中共惠农区委"."""
+    name = unit_name
+    if unit is not None:
+        region = unit.region
+        name = unit.organisation_name or (f"{region.title}{unit.title}" if region is not None else unit.title)
+    return f"{name}党务公开事项审批表"
+
+
+def _date_text(value: str | datetime.date | None) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value)
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _choices(choices, selected) -> list[dict[str, Any]]:
+    chosen = set(selected if isinstance(selected, (list, tuple, set)) else [selected])
+    return [{"value": value, "label": label, "checked": value in chosen} for value, label in choices]
+
+
+def form_context(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """What the form template shows, from an ApprovalForm.snapshot() (live or as archived)."""
+    f = dict(snapshot)
+    f["filled_on_text"] = _date_text(f.get("filled_on"))
+    f["reviewed_on_text"] = _date_text(f.get("reviewed_on"))
+    f["leader_on_text"] = _date_text(f.get("leader_on"))
+    f["requirement_choices"] = _choices(DisclosureRequirement.choices, f.get("requirement"))
+    f["method_choices"] = _choices(DisclosureMethod.choices, f.get("method"))
+    f["platform_choices"] = _choices(Platform.choices, f.get("platforms") or [])
+    f["disclose_choices"] = _choices(DiscloseOpinion.choices, f.get("disclose_opinion"))
+    f["secrecy_choices"] = _choices(SecrecyOpinion.choices, f.get("secrecy_opinion"))
+    return f
+
+
+def approval_form_html(form: ApprovalForm) -> str:
+    unit = form.item.unit if form.item_id else None
+    return render_to_string(
+        "archive/pdf/approval_form.html",
+        {"f": form_context(form.snapshot()), "form_title": form_title(unit, form.department)},
+    )
+
+
+def approval_form_pdf(form: ApprovalForm) -> bytes:
+    return html_to_pdf(approval_form_html(form))
+
+
+# Records -------------------------------------------------------------------------------------
+
+
+def _local(moment: datetime.datetime | None) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
+def _record_context(record: ArchiveRecord, units: dict[int, UnitPage]) -> dict[str, Any]:
+    snapshot = record.approval_snapshot
+    unit = units.get(record.unit_id)
+    return {
+        "record": record,
+        "form": form_context(snapshot) if snapshot else None,
+        "form_title": form_title(unit, record.unit_path.rsplit("/", 1)[-1]),
+        "form_anchor": f"form-{record.pk}",
+        "content_anchor": f"content-{record.pk}",
+        "published_text": _local(record.published_at),
+        "created_text": _local(record.created_at),
+    }
+
+
+def _units_for(records: Sequence[ArchiveRecord]) -> dict[int, UnitPage]:
+    return UnitPage.objects.in_bulk({record.unit_id for record in records})
+
+
+def records_html(records: Sequence[ArchiveRecord], *, title: str = "归档文件") -> str:
+    units = _units_for(records)
+    return render_to_string(
+        "archive/pdf/record.html",
+        {"records": [_record_context(record, units) for record in records], "title": title},
+    )
+
+
+def record_pdf(record: ArchiveRecord) -> bytes:
+    """One record as filed: its approval form, then the content and tables, one PDF."""
+    return html_to_pdf(records_html([record], title=f"{record.number} {record.title}"))
+
+
+@dataclass
+class RecordPrintout:
+    record: ArchiveRecord
+    pdf: bytes | None  # approval form + content + tables
+    approval_form_pdf: bytes | None  # the form's page(s) alone
+    pages: int
+
+
+def _page_ranges(document, records: Sequence[ArchiveRecord]) -> dict[str, int]:
+    """First page index of every anchor (record, form and content starts)."""
+    first: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            first.setdefault(anchor, index)
+    return first
+
+
+def record_printouts(
+    records: Sequence[ArchiveRecord], *, chunk: int = 50, with_record_pdf: bool = True
+) -> Iterator[RecordPrintout]:
+    """Printouts of many records, laid out `chunk` at a time in one WeasyPrint document and cut
+    into one PDF per record (layout is the slow part of WeasyPrint; it is done once per chunk)."""
+    records = list(records)
+    for start in range(0, len(records), chunk):
+        batch = records[start : start + chunk]
+        document = _document(records_html(batch))
+        anchors = _page_ranges(document, batch)
+        starts = [anchors[f"record-{record.pk}"] for record in batch] + [len(document.pages)]
+        for index, record in enumerate(batch):
+            pages = document.pages[starts[index] : starts[index + 1]]
+            form_pdf = None
+            if record.approval_snapshot:
+                content_start = anchors.get(f"content-{record.pk}", starts[index + 1])
+                form_pages = document.pages[starts[index] : content_start]
+                form_pdf = document.copy(form_pages).write_pdf()
+            yield RecordPrintout(
+                record=record,
+                pdf=document.copy(pages).write_pdf() if with_record_pdf else None,
+                approval_form_pdf=form_pdf,
+                pages=len(pages),
+            )
+
+
+# Volume catalogue ----------------------------------------------------------------------------
+
+
+def catalogue_rows(records: Sequence[ArchiveRecord], pages: dict[int, int] | None = None) -> list[dict[str, Any]]:
+    pages = pages or {}
+    rows = []
+    for record in records:
+        notes = []
+        if record.kind != RecordKind.PUBLICATION:
+            notes.append(record.get_kind_display())
+        if record.attachments:
+            notes.append(f"附件{len(record.attachments)}件")
+        rows.append(
+            {
+                "number": record.number,
+                "title": record.title,
+                "catalog_code": record.catalog_code,
+                "date": f"{timezone.localtime(record.published_at):%Y-%m-%d}",
+                "retention": Retention(record.retention).label if record.retention in Retention.values else "",
+                "pages": pages.get(record.pk),
+                "note": "，".join(notes),
+            }
+        )
+    return rows
+
+
+def volume_catalogue_pdf(
+    *, unit_path: str, year: int, records: Sequence[ArchiveRecord], pages: dict[int, int] | None = None
+) -> bytes:
+    """归档文件目录 of a unit's year: 件号, 题名, 目录代码, 日期, 保管期限, 页数, 备注."""
+    html = render_to_string(
+        "archive/pdf/volume_catalogue.html",
+        {
+            "title": f"{unit_path} {year}年度 归档文件目录",
+            "unit_path": unit_path,
+            "year": year,
+            "rows": catalogue_rows(records, pages),
+            "generated": _local(timezone.now()),
+        },
+    )
+    return html_to_pdf(html)
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF (pypdf), for tests and checks."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "deadlines"
+
+urlpatterns = [
+    path("compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("compliance/export/<str:fmt>/", views.ComplianceExportView.as_view(), name="compliance_export"),
+    path("node/<int:node_id>/", views.NodeScheduleView.as_view(), name="node_schedule"),
+    path("node/<int:node_id>/zero-report/", views.ZeroReportView.as_view(), name="zero_report"),
+]

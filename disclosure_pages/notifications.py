@@ -1,0 +1,92 @@
+"""E-mails of the workflow and of revocation, sent after the transaction commits.
+
+Wagtail's own workflow mails go to group-approval reviewers and to the submitter only;
+our tasks are assigned through memberships, and a rejection must reach everyone who
+acted on the item so far (wagtail#10196), so these are sent here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+
+from .choices import Role
+
+logger = logging.getLogger(__name__)
+
+ROLE_STEP = {Role.REVIEWER: "审核", Role.LEADER: "审批"}
+
+
+def _admin_url(name: str, *args) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(name, args=args)
+
+
+def _person(user) -> str:
+    if user is None:
+        return "系统"
+    return user.get_full_name() or user.get_username()
+
+
+def _send_on_commit(subject: str, body: str, users: Iterable) -> list[str]:
+    """Queue one mail per user with an address; returns the addresses (for logs and tests)."""
+    addresses = sorted({user.email for user in users if user.email})
+    if not addresses:
+        return []
+    sender = getattr(settings, "WAGTAILADMIN_NOTIFICATION_FROM_EMAIL", None) or settings.DEFAULT_FROM_EMAIL
+    messages = [(subject, body, sender, [address]) for address in addresses]
+
+    def send() -> None:
+        try:
+            send_mass_mail(messages, fail_silently=False)
+        except Exception:  # a mail server outage must not undo an approval that has committed
+            logger.exception("通知邮件发送失败：%s", subject)
+
+    transaction.on_commit(send)
+    return addresses
+
+
+def notify_task_started(*, task_state, role: str) -> list[str]:
+    from .selectors import unit_users_with_role
+    from .workflow import item_of
+
+    item = item_of(task_state)
+    step = ROLE_STEP.get(role, "处理")
+    requested_by = task_state.workflow_state.requested_by
+    body = (
+        f"公开事项“{item.title}”已提交，请您{step}。\n"
+        f"提交人：{_person(requested_by)}\n"
+        f"审核审批页面：{_admin_url('wagtailadmin_pages:edit', item.pk)}\n"
+    )
+    return _send_on_commit(f"【党务公开】待{step}：{item.title}", body, unit_users_with_role(item, role))
+
+
+def notify_rejected(*, task_state, user) -> list[str]:
+    from .selectors import workflow_participants
+    from .workflow import item_of
+
+    item = item_of(task_state)
+    recipients = [person for person in workflow_participants(task_state.workflow_state) if person != user]
+    body = (
+        f"公开事项“{item.title}”在“{task_state.task.name}”环节被退回修改。\n"
+        f"退回人：{_person(user)}\n"
+        f"意见：{task_state.comment}\n\n"
+        f"请录入人按意见修改后重新提交：{_admin_url('wagtailadmin_pages:edit', item.pk)}\n"
+    )
+    return _send_on_commit(f"【党务公开】退回修改：{item.title}", body, recipients)
+
+
+def notify_revoked(*, item, user, reason: str) -> list[str]:
+    from .selectors import unit_users_with_role
+
+    body = (
+        f"贵单位已发布的公开事项“{item.title}”已被上级组织部门撤消，不再对外公开。\n"
+        f"撤消人：{_person(user)}\n"
+        f"撤消理由：{reason}\n\n"
+        f"事项履历：{_admin_url('disclosure_item_history', item.pk)}\n"
+    )
+    return _send_on_commit(f"【党务公开】事项已撤消：{item.title}", body, unit_users_with_role(item, Role.EDITOR))

@@ -1,0 +1,20 @@
+"""Template tags of the admin screens of issue 3 (review form, editor panel)."""
+
+from __future__ import annotations
+
+from django import template
+
+from ..choices import Scope
+from ..prescreen import scan_item
+
+register = template.Library()
+
+
+@register.simple_tag
+def prescreen_for(page) -> dict:
+    """The pre-screen of the draft under review: {"findings": [...], "public": bool}."""
+    specific = getattr(page, "specific", page)
+    if not hasattr(specific, "tables_text"):
+        return {"findings": [], "public": False}
+    draft = specific.get_latest_revision_as_object()
+    return {"findings": scan_item(draft), "public": draft.scope == Scope.PUBLIC}
