@@ -18,10 +18,15 @@ $(STAMP): pyproject.toml
 	$(PIP) install -q -e '.[test]'
 	@touch $(STAMP)
 
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
 system-deps: ## Debian packages: a CJK font for PDFs, poppler (pdftotext), Chromium for browser tests
 	@bash scripts/system_deps.sh
 
-install: $(STAMP) system-deps ## Create .venv and install everything the project needs
+install: $(STAMP) $(NODE_STAMP) system-deps ## Create .venv and install everything the project needs
 
 migrate: install ## Apply database migrations
 	$(PY) manage.py migrate --noinput

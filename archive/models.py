@@ -165,8 +165,16 @@ class ArchiveImmutableError(Exception):
         super().__init__(message)
 
 
+# Links to rows that may go away (an item deleted later, a purged revision, a removed user).
+# Deleting those rows nulls the link (on_delete=SET_NULL, which Django does through
+# QuerySet.update); the record keeps the identifying text and its hash does not cover them.
+DETACHABLE_LINKS = {"item", "item_id", "revision", "revision_id", "approval_form", "approval_form_id", "actor", "actor_id"}
+
+
 class ArchiveRecordQuerySet(models.QuerySet):
     def update(self, **kwargs):
+        if kwargs and set(kwargs) <= DETACHABLE_LINKS and all(value is None for value in kwargs.values()):
+            return super().update(**kwargs)
         raise ArchiveImmutableError()
 
     def delete(self):

@@ -5,16 +5,18 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.views import AdminLoginView, LoginView
+from cms.views import AdminLoginView, LoginView, display_mode
 
 urlpatterns = [
     path("admin/login/", AdminLoginView.as_view(), name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("search.urls")),
     path("", include("disclosure_pages.public_urls")),
     path("", include("deadlines.urls")),
     path("", include("participation.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
+    path("display/<str:mode>/", display_mode, name="display_mode"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
 

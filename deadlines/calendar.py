@@ -39,6 +39,8 @@ class WorkCalendar:
         for day, kind, name in entries:
             (self.workdays if kind == HolidayKind.WORKDAY else self.holidays)[day] = name
         self.years = {day.year for day in [*self.holidays, *self.workdays]}
+        # Due dates computed on this calendar, by (schedule, period): thousands of rows share a few dozen.
+        self.memo: dict = {}
 
     @classmethod
     def from_db(cls) -> WorkCalendar:

@@ -3,11 +3,11 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.utils import timezone
 from wagtail.models import Page
 
 from disclosure_pages.choices import Schedule
 
+from . import clock
 from .choices import ComplianceState
 from .selectors import page_names, regions_within, units_within
 
@@ -26,7 +26,7 @@ class ComplianceFilterForm(forms.Form):
 
     def __init__(self, *args, roots: list[Page] | None, today: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         self.fields["year"].choices = year_choices(self.today)
         pages = sorted([*regions_within(roots), *units_within(roots)], key=lambda page: page.path)
         names = page_names(pages)
@@ -48,7 +48,7 @@ class ZeroReportForm(forms.Form):
 
     def __init__(self, *args, today: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        today = today or timezone.localdate()
+        today = today or clock.today()
         self.fields["year"].choices = [(y, f"{y}年") for y in (today.year, today.year - 1)]
         last_month = today.replace(day=1) - datetime.timedelta(days=1)
         self.fields["year"].initial = last_month.year

@@ -243,6 +243,13 @@ def _publish_day_after(period: Period) -> datetime.date:
 
 def due_date(schedule: str, period: Period, cal: WorkCalendar) -> DueDate:
     """When `period` of a node with `schedule` must be published, and why."""
+    key = (schedule, period)
+    if key not in cal.memo:
+        cal.memo[key] = _due_date(schedule, period, cal)
+    return cal.memo[key]
+
+
+def _due_date(schedule: str, period: Period, cal: WorkCalendar) -> DueDate:
     rule = RULE_TEXT.get(schedule, RULE_TEXT[Schedule.IMMEDIATE])
     if period.kind == PeriodKind.EVENT:
         if schedule == Schedule.FIXED:

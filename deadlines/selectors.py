@@ -26,6 +26,7 @@ from disclosure_pages.models import (
     UnitPage,
 )
 
+from . import clock
 from .calendar import WorkCalendar
 from .choices import DUE_STATES, MET_STATES, ComplianceState
 from .compliance import ItemFact, Judgement, judge_node
@@ -82,14 +83,14 @@ def _prefix_q(paths: Iterable[str]) -> Q:
 
 
 def units_within(roots: list[Page] | None) -> list[UnitPage]:
-    units = UnitPage.objects.live().order_by("path")
+    units = UnitPage.objects.live().order_by("path").only("pk", "path", "depth", "title")
     if roots is not None:
         units = units.filter(_prefix_q(root.path for root in roots))
     return list(units)
 
 
 def regions_within(roots: list[Page] | None) -> list[RegionPage]:
-    regions = RegionPage.objects.live().order_by("path")
+    regions = RegionPage.objects.live().order_by("path").only("pk", "path", "depth", "title")
     if roots is not None:
         regions = regions.filter(_prefix_q(root.path for root in roots))
     return list(regions)
@@ -199,7 +200,7 @@ def compliance_rows(
     `roots` limits to subtrees (None: everything); `units` to given units. With
     `public_only`, only public (社会) nodes and public items count: what the public may see.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     cal = calendar or WorkCalendar.from_db()
     if units is not None:
         prefixes: list[str] | None = [unit.path for unit in units]
@@ -283,11 +284,23 @@ def region_rollups(rows: list[ComplianceRow], regions: list[RegionPage]) -> tupl
     return list(rollups.values()), total
 
 
-def state_counts(rows: Iterable[ComplianceRow]) -> dict[str, int]:
-    counts = dict.fromkeys(ComplianceState.values, 0)
+@dataclass
+class UnitReport:
+    """One unit's rows for the printable report: its roll-up and its nodes with their periods."""
+
+    rollup: Rollup
+    nodes: list[tuple[ComplianceRow, list[Judgement]]]
+
+
+def unit_reports(rows: list[ComplianceRow]) -> list[UnitReport]:
+    reports: dict[str, UnitReport] = {}
     for row in rows:
-        counts[row.state] += 1
-    return counts
+        report = reports.setdefault(row.unit_path, UnitReport(Rollup(row.unit_name), []))
+        report.rollup.add(row.state)
+        if not report.nodes or report.nodes[-1][0].node_id != row.node_id:
+            report.nodes.append((row, []))
+        report.nodes[-1][1].append(row.judgement)
+    return [reports[path] for path in sorted(reports)]
 
 
 # --- the public table on a unit's page ----------------------------------------------------
@@ -304,7 +317,7 @@ def unit_public_status(unit: UnitPage, *, today: datetime.date | None = None) ->
 
     Internal (党内/委员) nodes and items never take part: the public sees what the public may see.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     cal = WorkCalendar.from_db()
     latest: dict[int, ComplianceRow] = {}
     for year in (today.year - 1, today.year):

@@ -6,12 +6,12 @@ import datetime
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
 from wagtail.log_actions import log
 
 from disclosure_pages.choices import DisclosureMethod, DisclosureRequirement, PeriodType, Schedule, Scope
 from disclosure_pages.models import CatalogNodePage, DisclosureItemPage
 
+from . import clock
 from .calendar import WorkCalendar
 from .models import ReminderLog
 from .reminders import Reminder
@@ -28,7 +28,7 @@ def zero_report_title(node: CatalogNodePage, year: int, month: int) -> str:
 
 def zero_report_check(*, node: CatalogNodePage, year: int, month: int, today: datetime.date | None = None) -> None:
     """Raise ZeroReportError when the month may not be zero-reported."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if node.level != 3 or node.schedule != Schedule.IMMEDIATE:
         raise ZeroReportError("只有“及时公开”的三级目录按月零上报（种子文件000：及时公开按月度报送周期采取“零上报”）。")
     if not 1 <= month <= 12 or not 2000 <= year <= 2100:

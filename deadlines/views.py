@@ -7,17 +7,17 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from disclosure_pages.choices import Schedule
 from disclosure_pages.models import CatalogNodePage, DisclosureItemPage
 
+from . import clock
 from .forms import ComplianceFilterForm, ZeroReportForm, year_choices
 from .pdf import render_pdf
 from .rules import RULE_TEXT
@@ -30,11 +30,19 @@ from .selectors import (
     reach_roots,
     region_rollups,
     regions_within,
+    unit_reports,
 )
 from .services import ZeroReportError, zero_report_file
 
 PER_PAGE = 50
 CSV_HEADER = ["单位", "公开代码", "目录", "时限规则", "周期", "应公开日期", "公开日期", "状态", "逾期天数", "计算说明"]
+
+
+class AdminPage(WagtailAdminTemplateMixin):
+    """Wagtail admin furniture with this view's title as the last breadcrumb."""
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
 
 
 class ComplianceMixin:
@@ -47,7 +55,7 @@ class ComplianceMixin:
         return super().dispatch(request, *args, **kwargs)
 
     def filtered(self):
-        self.today = timezone.localdate()
+        self.today = clock.today()
         form = ComplianceFilterForm(self.request.GET or None, roots=self.roots, today=self.today)
         if form.is_bound and not form.is_valid():
             messages.error(self.request, "筛选条件无效，已显示监督范围内全部单位。")
@@ -65,7 +73,7 @@ def _filter_state(rows: list[ComplianceRow], state: str | None) -> list[Complian
     return [row for row in rows if row.state == state] if state else rows
 
 
-class ComplianceView(ComplianceMixin, WagtailAdminTemplateMixin, View):
+class ComplianceView(ComplianceMixin, AdminPage, View):
     template_name = "deadlines/compliance.html"
     page_title = "公开时限督查"
     header_icon = "date"
@@ -87,13 +95,15 @@ class ComplianceView(ComplianceMixin, WagtailAdminTemplateMixin, View):
             page_obj=page,
             row_count=len(shown),
             query=query.urlencode(),
-            uncovered_years=sorted({note for row in page for note in row.judgement.due.notes}),
+            coverage_notes=sorted({note for row in page for note in row.judgement.due.notes}),
         )
         return self.render_to_response(context)
 
 
 class ComplianceExportView(ComplianceMixin, View):
     def get(self, request, fmt: str):
+        if fmt not in ("csv", "pdf"):
+            raise Http404("导出格式只能是 csv 或 pdf。")
         form, roots, year, rows, state = self.filtered()
         shown = _filter_state(rows, state)
         stamp = f"{year}-{self.today:%Y%m%d}"
@@ -124,7 +134,8 @@ class ComplianceExportView(ComplianceMixin, View):
         html = render_to_string(
             "deadlines/compliance_pdf.html",
             {
-                "rows": shown,
+                "units": unit_reports(shown),
+                "row_count": len(shown),
                 "rollups": rollups,
                 "total": total,
                 "year": year,
@@ -139,7 +150,7 @@ class ComplianceExportView(ComplianceMixin, View):
         return response
 
 
-class NodeScheduleView(WagtailAdminTemplateMixin, View):
+class NodeScheduleView(AdminPage, View):
     """时限说明: a node's rule and, for a year, every period with its due date computed step by step."""
 
     template_name = "deadlines/node_schedule.html"
@@ -149,7 +160,7 @@ class NodeScheduleView(WagtailAdminTemplateMixin, View):
         node = get_object_or_404(CatalogNodePage, pk=node_id)
         if not can_see_node_schedule(request.user, node):
             raise PermissionDenied("只有本单位的录入、审核、审批人员和上级组织部门可以查看时限说明。")
-        today = timezone.localdate()
+        today = clock.today()
         try:
             year = int(request.GET.get("year") or today.year)
         except ValueError:
@@ -176,7 +187,7 @@ class NodeScheduleView(WagtailAdminTemplateMixin, View):
         return self.render_to_response(context)
 
 
-class ZeroReportView(WagtailAdminTemplateMixin, View):
+class ZeroReportView(AdminPage, View):
     """File 无发生 (零上报) for a month of an immediate node: a draft submitted to the node's workflow."""
 
     template_name = "deadlines/zero_report.html"

@@ -192,12 +192,13 @@ class ReviewActionForm(forms.Form):
     prescreen_reason = forms.CharField(label="核实说明", required=False, widget=REASON_WIDGET)
     # Filled by the template (the view builds the form without arguments), so that clean()
     # can look at the item under review; on_action checks again without trusting it.
-    task_state = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # (not called "task_state": the view passes cleaned_data to on_action(task_state, ...) as keywords)
+    screened_task_state = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
         public, findings = False, []
-        task_state = TaskState.objects.filter(pk=data.get("task_state") or 0).first()
+        task_state = TaskState.objects.filter(pk=data.get("screened_task_state") or 0).first()
         if task_state is not None:
             public, findings = review_target(task_state)
         for field, message in review_errors(self.action, data, public=public, findings=findings).items():

@@ -38,7 +38,13 @@ from .services import (
     request_resume,
 )
 
-DUE_FILTERS = [("", "全部"), ("open", "办理中"), ("overdue", "已超期"), ("due_soon", "即将到期"), ("paused", "计时暂停")]
+DUE_FILTERS = [
+    ("", "全部"),
+    ("open", "办理中"),
+    ("overdue", "已超期"),
+    ("due_soon", "即将到期"),
+    ("paused", "计时暂停"),
+]
 STATE_ORDER = {"overdue": 0, "due_soon": 1, "ok": 2, "paused": 3, "done": 4}
 
 
@@ -76,7 +82,13 @@ def request_index(request: HttpRequest) -> HttpResponse:
             continue
         rows.append((req, deadlines))
     # Most urgent first: overdue, then by the pending due date; finished requests last, newest first.
-    rows.sort(key=lambda row: (STATE_ORDER[row[1].state], row[1].pending.due.toordinal() if row[1].pending and row[1].pending.due else 0, -row[0].submitted_at.timestamp()))
+    rows.sort(
+        key=lambda row: (
+            STATE_ORDER[row[1].state],
+            row[1].pending.due.toordinal() if row[1].pending and row[1].pending.due else 0,
+            -row[0].submitted_at.timestamp(),
+        )
+    )
     context = _admin_context(
         "依申请公开办理",
         rows=paginate(request, rows, per_page=50),
@@ -111,7 +123,9 @@ ACTIONS: dict[str, Action] = {
     "pause": Action("暂停计时", PauseForm, "补正或第三方征求意见期间不计入办理期限；补正说明申请人可以看到。"),
     "resume": Action("恢复计时", NoteForm, "恢复后继续计算期限，到期日按暂停天数顺延。"),
     "extend": Action("延长答复期限", ExtendForm, "延长须经负责人同意并说明理由，延长天数不得超过规则允许的上限。"),
-    "answer": Action("答复", AnswerForm, "答复后申请人可在查询页面看到答复内容；生成的公开事项是草稿，须经审核审批后发布。"),
+    "answer": Action(
+        "答复", AnswerForm, "答复后申请人可在查询页面看到答复内容；生成的公开事项是草稿，须经审核审批后发布。"
+    ),
     "file": Action("报上级备案", NoteForm, "申请事项及办理情况报上一级党组织备案（种子文件004）。"),
     "note": Action("添加备注", NoteRequiredForm, "备注仅办理人员和上级组织部门可见。"),
 }
@@ -154,11 +168,15 @@ def _history(req: DisclosureRequest) -> list[dict[str, Any]]:
         if previous is None:
             fields = ["（创建）"]
         else:
-            delta = record.diff_against(previous)
+            delta = record.diff_against(previous, included_fields=[f.name for f in record.tracked_fields])
             fields = [str(DisclosureRequest._meta.get_field(change.field).verbose_name) for change in delta.changes]
         user = record.history_user
         rows.append(
-            {"at": record.history_date, "user": (user.get_full_name() or user.get_username()) if user else "申请人/系统", "fields": fields}
+            {
+                "at": record.history_date,
+                "user": (user.get_full_name() or user.get_username()) if user else "申请人/系统",
+                "fields": fields,
+            }
         )
         previous = record
     return list(reversed(rows))
@@ -261,7 +279,8 @@ def feedback_index(request: HttpRequest) -> HttpResponse:
 def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_handler(request)
     feedback = get_object_or_404(handled_feedback(request.user), pk=pk)
-    reply_form = ReplyForm(request.POST or None, initial={"reply": feedback.reply})
+    data = request.POST if request.method == "POST" else None
+    reply_form = ReplyForm(data, initial={"reply": feedback.reply})
     if request.method == "POST" and reply_form.is_valid():
         try:
             feedback_reply(feedback=feedback, actor=request.user, reply=reply_form.cleaned_data["reply"])
@@ -279,14 +298,17 @@ def feedback_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     feedback = get_object_or_404(handled_feedback(request.user), pk=pk)
     if action not in ("publish", "unpublish"):
         raise Http404
+    data = request.POST if request.method == "POST" else None
     if action == "publish":
-        form = PublishForm(request.POST or None, initial={"public_content": feedback.public_content or feedback.content})
+        form = PublishForm(data, initial={"public_content": feedback.public_content or feedback.content})
     else:
-        form = forms.Form(request.POST or None)
+        form = forms.Form(data)
     if request.method == "POST" and form.is_valid():
         try:
             if action == "publish":
-                feedback_publish(feedback=feedback, actor=request.user, public_content=form.cleaned_data["public_content"])
+                feedback_publish(
+                    feedback=feedback, actor=request.user, public_content=form.cleaned_data["public_content"]
+                )
             else:
                 feedback_unpublish(feedback=feedback, actor=request.user)
         except RequestError as error:

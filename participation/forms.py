@@ -20,8 +20,10 @@ class Text(forms.CharField):
     """A CharField that counts a line break as one character, as the browser's maxlength does."""
 
     def __init__(self, *, label: str, max_length: int, required: bool = True, rows: int | None = None, **kwargs):
-        widget = forms.Textarea(attrs={"rows": rows, "maxlength": max_length}) if rows else forms.TextInput(
-            attrs={"maxlength": max_length}
+        widget = (
+            forms.Textarea(attrs={"rows": rows, "maxlength": max_length})
+            if rows
+            else forms.TextInput(attrs={"maxlength": max_length})
         )
         super().__init__(
             label=label,
@@ -69,8 +71,12 @@ class RequestForm(HoneypotMixin):
         required=False,
         error_messages={"invalid": "请填写有效的电子邮箱，如 name@example.com。", "max_length": "电子邮箱过长。"},
     )
-    request_text = Text(label="申请公开的内容", max_length=REQUEST_TEXT_MAX, rows=8, help_text=f"不超过{REQUEST_TEXT_MAX}字。")
-    purpose = Text(label="用途", max_length=PURPOSE_MAX, rows=3, help_text=f"说明申请信息的用途，不超过{PURPOSE_MAX}字。")
+    request_text = Text(
+        label="申请公开的内容", max_length=REQUEST_TEXT_MAX, rows=8, help_text=f"不超过{REQUEST_TEXT_MAX}字。"
+    )
+    purpose = Text(
+        label="用途", max_length=PURPOSE_MAX, rows=3, help_text=f"说明申请信息的用途，不超过{PURPOSE_MAX}字。"
+    )
 
     field_order = ["unit", "applicant_name", "contact_phone", "contact_email", "request_text", "purpose", HONEYPOT]
 
@@ -119,7 +125,10 @@ class StatusCheckForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tracking_number"].widget.attrs.update({"placeholder": "YSQ-2026-000123", "autocomplete": "off"})
-        self.fields["code"].widget.attrs.update({"autocomplete": "off"})
+        # A secret: never echoed back into the page.
+        self.fields["code"].widget = forms.PasswordInput(
+            attrs={"autocomplete": "off", "maxlength": 20}, render_value=False
+        )
 
 
 class ClarifyForm(forms.Form):
@@ -146,7 +155,9 @@ class PauseForm(forms.Form):
 
 class ExtendForm(forms.Form):
     days = forms.IntegerField(
-        label="延长天数", min_value=1, error_messages={"required": "请填写延长天数。", "min_value": "延长天数至少为1天。"}
+        label="延长天数",
+        min_value=1,
+        error_messages={"required": "请填写延长天数。", "min_value": "延长天数至少为1天。"},
     )
     reason = Text(label="延期理由", max_length=REPLY_MAX, rows=4)
 

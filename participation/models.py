@@ -55,7 +55,9 @@ class RuleSet(models.Model):
         default=True,
         help_text="按自然日计算的期限，最后一日是法定休假日的，以休假日结束的次日为最后一日（民法典第二百零三条）。",
     )
-    is_default = models.BooleanField("默认规则", default=False, help_text="未为所在区域指定规则时使用。只能有一个默认规则。")
+    is_default = models.BooleanField(
+        "默认规则", default=False, help_text="未为所在区域指定规则时使用。只能有一个默认规则。"
+    )
 
     history = HistoricalRecords(verbose_name="时限规则变更记录")
 
@@ -65,7 +67,9 @@ class RuleSet(models.Model):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("accept_days"), FieldPanel("accept_working_days")]),
-                FieldRowPanel([FieldPanel("answer_days"), FieldPanel("answer_working_days"), FieldPanel("answer_from")]),
+                FieldRowPanel(
+                    [FieldPanel("answer_days"), FieldPanel("answer_working_days"), FieldPanel("answer_from")]
+                ),
                 FieldRowPanel([FieldPanel("max_extension_days"), FieldPanel("roll_forward")]),
             ],
             heading="时限",
@@ -78,7 +82,9 @@ class RuleSet(models.Model):
         verbose_name_plural = "依申请公开时限规则"
         ordering = ["-is_default", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["is_default"], condition=models.Q(is_default=True), name="one_default_ruleset")
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="one_default_ruleset"
+            )
         ]
 
     def __str__(self) -> str:
@@ -139,7 +145,10 @@ class DisclosureRequest(models.Model):
     tracking_number = models.CharField("申请编号", max_length=20, unique=True, null=True, editable=False)
     secret_hash = models.CharField("查询码摘要", max_length=128, editable=False)
     unit = models.ForeignKey(
-        "disclosure_pages.UnitPage", verbose_name="受理单位", on_delete=models.PROTECT, related_name="disclosure_requests"
+        "disclosure_pages.UnitPage",
+        verbose_name="受理单位",
+        on_delete=models.PROTECT,
+        related_name="disclosure_requests",
     )
     applicant_name = models.CharField("申请人姓名", max_length=50)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
@@ -204,7 +213,12 @@ class RequestEvent(models.Model):
     action = models.CharField("操作", max_length=16, choices=EventAction.choices)
     pause_kind = models.CharField("暂停原因", max_length=12, choices=PauseKind.choices, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     at = models.DateTimeField("时间", default=timezone.now)
     text = models.TextField("说明", blank=True)
@@ -254,15 +268,28 @@ class Feedback(models.Model):
     reply = models.TextField("答复", max_length=REPLY_MAX, blank=True)
     replied_at = models.DateTimeField("答复时间", null=True, blank=True)
     replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="答复人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="答复人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     public_content = models.TextField(
-        "公开的问题内容", max_length=FEEDBACK_MAX, blank=True, help_text="在回音壁公开的问题，可删去个人信息；留空则公开原文。"
+        "公开的问题内容",
+        max_length=FEEDBACK_MAX,
+        blank=True,
+        help_text="在回音壁公开的问题，可删去个人信息；留空则公开原文。",
     )
     is_published = models.BooleanField("在回音壁公开", default=False)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审核公开人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核公开人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     history = HistoricalRecords(verbose_name="意见建议变更记录")

@@ -176,7 +176,9 @@ def request_deadlines(request: DisclosureRequest, *, today: datetime.date | None
     if answer_start is not None and request.status not in (RequestStatus.REFUSED,):
         extra = []
         if request.extension_days:
-            extra.append(f"延期：答复期限延长{request.extension_days}{'个工作日' if rules['answer_working_days'] else '日'}")
+            extra.append(
+                f"延期：答复期限延长{request.extension_days}{'个工作日' if rules['answer_working_days'] else '日'}"
+            )
         answer = count_due(
             start=answer_start,
             days=rules["answer_days"] + request.extension_days,

@@ -47,7 +47,14 @@ def _now(at: datetime.datetime | None) -> datetime.datetime:
 def _event(request: DisclosureRequest, action: str, *, actor, at, text: str = "", public: bool = True, **extra):
     pause_kind = extra.pop("pause_kind", "")
     return RequestEvent.objects.create(
-        request=request, action=action, actor=actor, at=at, text=text, is_public=public, pause_kind=pause_kind, data=extra
+        request=request,
+        action=action,
+        actor=actor,
+        at=at,
+        text=text,
+        is_public=public,
+        pause_kind=pause_kind,
+        data=extra,
     )
 
 
@@ -177,7 +184,12 @@ def request_pause(
 
 @transaction.atomic
 def request_resume(
-    *, request: DisclosureRequest, actor, note: str = "", at: datetime.datetime | None = None, action: str = EventAction.RESUMED
+    *,
+    request: DisclosureRequest,
+    actor,
+    note: str = "",
+    at: datetime.datetime | None = None,
+    action: str = EventAction.RESUMED,
 ) -> DisclosureRequest:
     request = _refresh(request)
     _check_handler(actor, request)
@@ -256,7 +268,15 @@ def request_answer(
             raise RequestError("只有“予以公开”或“部分公开”的答复才能生成公开事项。")
         request.disclosure_item = _draft_item(request, draft_node, draft_title, actor, at)
     request.save(update_fields=["status", "answered_at", "outcome", "answer_text", "outcome_reason", "disclosure_item"])
-    _event(request, EventAction.ANSWERED, actor=actor, at=at, text=answer_text.strip(), outcome=outcome, reason=reason.strip())
+    _event(
+        request,
+        EventAction.ANSWERED,
+        actor=actor,
+        at=at,
+        text=answer_text.strip(),
+        outcome=outcome,
+        reason=reason.strip(),
+    )
     if request.disclosure_item is not None:
         _event(
             request,
@@ -310,7 +330,14 @@ def request_file(*, request: DisclosureRequest, actor, note: str = "", at: datet
     request.filed_note = note.strip()
     request.save(update_fields=["status", "filed_at", "filed_note"])
     supervisor = request.unit.get_parent()
-    _event(request, EventAction.FILED, actor=actor, at=at, text=note.strip(), filed_with=supervisor.title if supervisor else "")
+    _event(
+        request,
+        EventAction.FILED,
+        actor=actor,
+        at=at,
+        text=note.strip(),
+        filed_with=supervisor.title if supervisor else "",
+    )
     return request
 
 
@@ -356,7 +383,9 @@ def feedback_reply(*, feedback: Feedback, actor, reply: str, at: datetime.dateti
 
 
 @transaction.atomic
-def feedback_publish(*, feedback: Feedback, actor, public_content: str = "", at: datetime.datetime | None = None) -> Feedback:
+def feedback_publish(
+    *, feedback: Feedback, actor, public_content: str = "", at: datetime.datetime | None = None
+) -> Feedback:
     """Moderation: only a reply a staff member marks publishable reaches the 回音壁; contact details never do."""
     if not can_handle_unit(actor, feedback.unit):
         raise RequestError("您无权公开该单位的意见建议。")

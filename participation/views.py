@@ -180,11 +180,18 @@ def _feedback(request: HttpRequest, *, unit: UnitPage, item: DisclosureItemPage 
         if form.is_valid():
             data = form.cleaned_data
             feedback_submit(
-                unit=unit, item=item, kind=data["kind"], content=data["content"], name=data["name"], contact=data["contact"]
+                unit=unit,
+                item=item,
+                kind=data["kind"],
+                content=data["content"],
+                name=data["name"],
+                contact=data["contact"],
             )
             return render(request, "participation/thanks.html", {"title": "提交成功", "unit": unit, "item": item})
     else:
         initial_kind = request.GET.get("kind")
-        form = FeedbackForm(initial={"kind": initial_kind} if initial_kind in dict(Feedback._meta.get_field("kind").choices) else None)
+        form = FeedbackForm(
+            initial={"kind": initial_kind} if initial_kind in dict(Feedback._meta.get_field("kind").choices) else None
+        )
     wall = published_feedback(item=item) if item is not None else published_feedback(unit=unit)
     return render(request, "participation/feedback_form.html", {"form": form, "unit": unit, "item": item, "wall": wall})

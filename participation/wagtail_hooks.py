@@ -30,8 +30,20 @@ class HandlerSubmenu(SubmenuMenuItem):
 def register_participation_menu():
     menu = Menu(
         items=[
-            HandlerMenuItem("依申请公开", reverse("participation_admin:request_index"), icon_name="mail", name="participation-requests", order=100),
-            HandlerMenuItem("意见建议与点题", reverse("participation_admin:feedback_index"), icon_name="comment", name="participation-feedback", order=200),
+            HandlerMenuItem(
+                "依申请公开",
+                reverse("participation_admin:request_index"),
+                icon_name="mail",
+                name="participation-requests",
+                order=100,
+            ),
+            HandlerMenuItem(
+                "意见建议与点题",
+                reverse("participation_admin:feedback_index"),
+                icon_name="comment",
+                name="participation-feedback",
+                order=200,
+            ),
         ]
     )
     return HandlerSubmenu("公众参与", menu, icon_name="group", name="participation", order=350)

@@ -1,6 +1,6 @@
 from django import template
-from django.utils import timezone
 
+from .. import clock
 from ..selectors import unit_public_status as public_status
 
 register = template.Library()
@@ -9,5 +9,5 @@ register = template.Library()
 @register.inclusion_tag("deadlines/_unit_status_table.html")
 def unit_public_status(unit):
     """The public 公开时效 table of a unit page: public catalogue nodes only."""
-    today = timezone.localdate()
+    today = clock.today()
     return {"entries": public_status(unit, today=today), "today": today}

@@ -22,7 +22,7 @@ def publish(item, *, user=None, **changes):
     for name, value in changes.items():
         setattr(item, name, value)
     revision = item.save_revision(user=user)
-    revision.publish(user=user)
+    revision.publish(user=user, skip_permission_checks=True)
     item.refresh_from_db()
     return revision
 

@@ -102,8 +102,11 @@ def test_scheduled_publication_is_filed_when_it_goes_live(wj_item):
     revision.publish()
     assert not records_for_item(wj_item).exists()
 
-    DisclosureItemPage.objects.filter(pk=wj_item.pk).update(go_live_at=timezone.now() - datetime.timedelta(minutes=1))
-    type(revision).objects.filter(pk=revision.pk).update(approved_go_live_at=timezone.now() - datetime.timedelta(minutes=1))
+    # Two hours later: the scheduler's publish_scheduled finds the revision due.
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    revision.content["go_live_at"] = past.isoformat()
+    revision.approved_go_live_at = past
+    revision.save(update_fields=["content", "approved_go_live_at"])
     call_command("publish_scheduled", stdout=io.StringIO())
 
     (record,) = records_for_item(wj_item)
@@ -135,7 +138,7 @@ def test_zero_report_is_filed_as_zero_report(wj_item):
 def test_revocation_files_the_last_published_content_with_reason(wj_item, user_named):
     publish(wj_item, body="<p>已发布的内容</p>")
     supervisor = user_named("sg_supervisor")
-    wj_item.unpublish(user=supervisor)
+    wj_item.unpublish(user=None)
 
     record = archive_revocation(item=wj_item, user=supervisor, reason="含有未脱密的个人信息")
 

@@ -11,6 +11,13 @@ from django.contrib.auth.models import Group, Permission
 TODAY = datetime.date(2026, 11, 24)
 
 
+@pytest.fixture(autouse=True)
+def as_of_today(monkeypatch):
+    """Judge the demo data as of TODAY; a test that needs the real clock sets it back."""
+    monkeypatch.setattr("deadlines.clock.today", lambda: TODAY)
+    return TODAY
+
+
 @pytest.fixture
 def admin_login(client, user_named):
     """Log a demo persona into the Wagtail admin (granting admin access if roles have not yet)."""

@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Workflow, WorkflowState
@@ -13,7 +14,7 @@ from deadlines.services import zero_report_file
 from disclosure_pages.models import DisclosureItemPage
 from tests.builders import node_for
 
-from .conftest import assert_refused
+from .conftest import TODAY, assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +36,15 @@ def approve_all(item, user):
 
 def compliance(path, year, today):
     out = io.StringIO()
-    from django.core.management import call_command
-
     call_command("compliance_report", path, f"--year={year}", f"--today={today.isoformat()}", stdout=out, stderr=io.StringIO())
     return {(row["code"], row["period"]): row for row in json.loads(out.getvalue())}
 
 
-def test_editor_files_a_zero_report_that_is_reviewed_published_and_counted(client, admin_login, admin_user):
-    editor = admin_login("wj_editor")
+def test_editor_files_a_zero_report_that_is_reviewed_published_and_counted(client, admin_login, admin_user, monkeypatch):
+    # Published now, so judged as of now: this month's zero report, filed and published today.
     today = timezone.localdate()
+    monkeypatch.setattr("deadlines.clock.today", lambda: today)
+    editor = admin_login("wj_editor")
     response = client.post(zero_report_url(), {"year": today.year, "month": today.month})
     item = DisclosureItemPage.objects.get(is_zero_report=True, year=today.year, month=today.month, owner=editor)
     assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_pages:edit", args=[item.pk])
@@ -64,9 +65,9 @@ def test_zero_report_published_after_its_due_date_is_late(admin_user):
     approve_all(item, admin_user)
     when = datetime.datetime(2026, 7, 6, 9, tzinfo=timezone.get_current_timezone())  # 7/5 is a Sunday: due 7/6
     DisclosureItemPage.objects.filter(pk=item.pk).update(first_published_at=when)
-    assert compliance(WJ, 2026, datetime.date(2026, 11, 24))[("1-1-5", "2026-06")]["state"] == "zero_report"
+    assert compliance(WJ, 2026, TODAY)[("1-1-5", "2026-06")]["state"] == "zero_report"
     DisclosureItemPage.objects.filter(pk=item.pk).update(first_published_at=when + datetime.timedelta(days=3))
-    row = compliance(WJ, 2026, datetime.date(2026, 11, 24))[("1-1-5", "2026-06")]
+    row = compliance(WJ, 2026, TODAY)[("1-1-5", "2026-06")]
     assert (row["state"], row["days_late"]) == ("late", 3)
 
 
@@ -87,8 +88,7 @@ def test_without_a_workflow_the_zero_report_waits_as_a_draft(client, admin_login
         (12, "2026年12月尚未开始"),
     ],
 )
-def test_refused_months_explain_why_and_create_nothing(client, admin_login, month, message, monkeypatch):
-    monkeypatch.setattr("deadlines.services.timezone.localdate", lambda: datetime.date(2026, 11, 24))
+def test_refused_months_explain_why_and_create_nothing(client, admin_login, month, message):
     admin_login("wj_editor")
     before = DisclosureItemPage.objects.count()
     response = client.post(zero_report_url(), {"year": 2026, "month": month})
@@ -126,5 +126,4 @@ def test_editor_of_another_unit_cannot_file_here(client, admin_login):
 def test_form_offers_last_month_by_default(client, admin_login):
     admin_login("wj_editor")
     html = client.get(zero_report_url()).content.decode()
-    last = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
-    assert "提交零上报" in html and f'<option value="{last.month}" selected>' in html
+    assert "提交零上报" in html and '<option value="10" selected>10月</option>' in html  # as of 2026-11-24

@@ -46,7 +46,7 @@ def test_sixth_submission_in_an_hour_from_one_address_is_refused(client, unit):
     assert DisclosureRequest.objects.count() == 6
 
 
-def test_status_checks_are_limited_to_30_an_hour(client):
+def test_status_checks_are_limited_to_30_an_hour(client, db):
     for _ in range(30):
         assert client.post("/requests/status/", {"tracking_number": "YSQ-2026-000001", "code": "X"}).status_code == 200
     assert client.post("/requests/status/", {"tracking_number": "YSQ-2026-000001", "code": "X"}).status_code == 429
@@ -79,7 +79,7 @@ def test_filled_honeypot_creates_nothing_and_shows_a_neutral_page(client, unit):
     assert Feedback.objects.count() == 0
 
 
-def test_honeypot_is_hidden_from_people(client):
+def test_honeypot_is_hidden_from_people(client, db):
     page = client.get("/requests/new/").content.decode()
     assert re.search(r'<div class="pp-hp" aria-hidden="true">.*name="website"[^>]*tabindex="-1"', page, re.S)
 
@@ -108,7 +108,12 @@ def test_missing_contact_and_bad_phone_get_chinese_errors(client, unit):
 def test_script_in_every_request_field_is_escaped_everywhere(client, unit, staff, payload):
     wj = unit(WJ)
     response = post_request(
-        client, wj, applicant_name=payload, request_text=f"申请{payload}", purpose=payload, contact_email="a@example.com"
+        client,
+        wj,
+        applicant_name=payload,
+        request_text=f"申请{payload}",
+        purpose=payload,
+        contact_email="a@example.com",
     )
     assert response.status_code == 302
     receipt = client.get(response["Location"]).content.decode()
@@ -141,7 +146,8 @@ def test_script_in_every_feedback_field_is_escaped_everywhere(client, unit, staf
     wj = unit(WJ)
     item = item_factory(WJ, "1-1-1", title="公开事项" + "甲", scope="public")
     response = client.post(
-        f"/feedback/item/{item.pk}/", {"kind": "topic", "content": f"问{payload}", "name": payload, "contact": payload, "website": ""}
+        f"/feedback/item/{item.pk}/",
+        {"kind": "topic", "content": f"问{payload}", "name": payload, "contact": payload, "website": ""},
     )
     assert response.status_code == 200
     feedback = Feedback.objects.get()

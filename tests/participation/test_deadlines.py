@@ -13,7 +13,6 @@ from participation.clock import Interval, count_due, is_working_day
 from participation.models import RegionRuleSet, RuleSet
 from participation.selectors import request_deadlines, rule_set_for_unit
 from participation.services import RequestError, request_accept, request_extend, request_pause, request_resume
-
 from tests.builders import make_user
 
 from .conftest import LK, WJ, at
@@ -120,7 +119,9 @@ def test_third_party_consultation_pause_moves_answer_due(make_request, user_name
     editor = user_named("wj_editor")
     req = make_request(submitted="2026-03-04").request
     request_accept(request=req, actor=editor, at=at("2026-03-05"))
-    request_pause(request=req, actor=editor, kind=PauseKind.THIRD_PARTY, reason="涉及第三方，书面征求意见", at=at("2026-03-10"))
+    request_pause(
+        request=req, actor=editor, kind=PauseKind.THIRD_PARTY, reason="涉及第三方，书面征求意见", at=at("2026-03-10")
+    )
     request_resume(request=req, actor=editor, at=at("2026-03-17"))
     req.refresh_from_db()
     assert request_deadlines(req).answer.due == D("2026-03-27")  # 3-20 + 7 days

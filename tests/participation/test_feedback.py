@@ -20,12 +20,25 @@ def test_public_gives_feedback_on_a_unit_with_name_and_contact_optional(client, 
     response = give(client, f"/feedback/unit/{wj.pk}/")
     assert response.status_code == 200 and "已收到您的提交" in response.content.decode()
     feedback = Feedback.objects.get()
-    assert (feedback.unit, feedback.item, feedback.kind, feedback.name, feedback.contact) == (wj, None, "opinion", "", "")
+    assert (feedback.unit, feedback.item, feedback.kind, feedback.name, feedback.contact) == (
+        wj,
+        None,
+        "opinion",
+        "",
+        "",
+    )
 
 
 def test_topic_request_on_an_item(client, item_factory):
     item = item_factory(WJ, "1-1-1", scope="public")
-    give(client, f"/feedback/item/{item.pk}/", kind="topic", content="希望公开发展党员计划。", name="赵六", contact="13600001111")
+    give(
+        client,
+        f"/feedback/item/{item.pk}/",
+        kind="topic",
+        content="希望公开发展党员计划。",
+        name="赵六",
+        contact="13600001111",
+    )
     feedback = Feedback.objects.get()
     assert feedback.item.pk == item.pk and feedback.unit.pk == item.unit.pk and feedback.kind == FeedbackKind.TOPIC
 
@@ -47,7 +60,14 @@ def test_too_long_feedback_keeps_the_text(client, unit):
 def test_reply_is_shown_only_after_moderation_and_never_the_contact(client, unit, item_factory, staff):
     wj = unit(WJ)
     item = item_factory(WJ, "1-1-1", title="党费收缴情况", scope="public")
-    give(client, f"/feedback/item/{item.pk}/", kind="topic", content="请公开党费使用明细。", name="赵六", contact="13600001111")
+    give(
+        client,
+        f"/feedback/item/{item.pk}/",
+        kind="topic",
+        content="请公开党费使用明细。",
+        name="赵六",
+        contact="13600001111",
+    )
     feedback = Feedback.objects.get()
 
     office = staff("wj_editor")

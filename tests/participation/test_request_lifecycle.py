@@ -118,7 +118,16 @@ def test_full_lifecycle_through_the_admin(client, unit, staff):
     assert req.status == RequestStatus.FILED
 
     detail = client.get(f"{base}/").content.decode()
-    for label in ["提交申请", "受理", "暂停计时：补正", "申请人补正", "恢复计时", "答复", "生成公开事项草稿", "报上级备案"]:
+    for label in [
+        "提交申请",
+        "受理",
+        "暂停计时：补正",
+        "申请人补正",
+        "恢复计时",
+        "答复",
+        "生成公开事项草稿",
+        "报上级备案",
+    ]:
         assert label in detail
     assert "武江区委办 录入人" in detail  # who acted
     assert req.history.count() >= 5  # django-simple-history keeps every version of the row
@@ -136,7 +145,10 @@ def test_refusal_needs_a_reason_and_is_shown_to_the_applicant(client, unit, staf
     client.force_login(staff("wj_reviewer"))
     empty = client.post(f"/admin/participation/requests/{req.pk}/refuse/", {"reason": ""})
     assert empty.status_code == 200 and "请填写理由。" in empty.content.decode()
-    client.post(f"/admin/participation/requests/{req.pk}/refuse/", {"reason": "所申请事项属于涉密事项，经上级党组织同意不予公开。"})
+    client.post(
+        f"/admin/participation/requests/{req.pk}/refuse/",
+        {"reason": "所申请事项属于涉密事项，经上级党组织同意不予公开。"},
+    )
     req.refresh_from_db()
     assert req.status == RequestStatus.REFUSED
     client.logout()
@@ -151,7 +163,9 @@ def test_answer_not_disclosable_needs_a_reason(make_request, user_named):
     request_accept(request=req, actor=editor, at=at("2026-03-05"))
     with pytest.raises(RequestError, match="必须说明理由"):
         request_answer(request=req, actor=editor, outcome="not_disclosable", answer_text="不予公开")
-    request_answer(request=req, actor=editor, outcome="not_held", answer_text="本单位不掌握该信息", reason="未制作或获取")
+    request_answer(
+        request=req, actor=editor, outcome="not_held", answer_text="本单位不掌握该信息", reason="未制作或获取"
+    )
 
 
 def test_steps_out_of_order_are_refused(make_request, user_named, client, staff):

@@ -103,3 +103,60 @@ def empty_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Se
         if isinstance(backend, ElasticsearchBackend):
             backend.drop()
         backend.close()
+
+
+# --- Django-level fixtures -----------------------------------------------------------
+#
+# The index lives outside Django's database, so the rolled-back transaction
+# of a test does not undo what the test indexed: every test gets its own
+# empty index (a temp file, or a fresh Elasticsearch alias), configured
+# through the settings exactly as a deployment would be.
+
+
+def _site_backend_params() -> list[Any]:
+    return _backend_params()
+
+
+@pytest.fixture(params=_site_backend_params())
+def site_backend(request: pytest.FixtureRequest, settings: Any, tmp_path: Path, db: None) -> Iterator[SearchBackend]:
+    """The site's search backend (search.backends.get_backend()), empty."""
+    from search.backends import get_backend, reset_backend
+
+    if request.param == "embedded":
+        settings.ELASTICSEARCH_URL = ""
+        settings.SEARCH_EMBEDDED_PATH = tmp_path / "site-index.sqlite3"
+    else:
+        osmem = request.param == "osmem"
+        settings.ELASTICSEARCH_URL = request.getfixturevalue("osmem_url") if osmem else os.environ["ELASTICSEARCH_URL"]
+        settings.SEARCH_INDEX_PREFIX = f"test-site-{uuid.uuid4().hex[:12]}"
+        settings.SEARCH_ELASTICSEARCH_OPTIONS = {"node_class": PlainJsonNode} if osmem else {}
+        settings.SEARCH_ELASTICSEARCH_REFRESH = True  # see every change at once
+    backend = get_backend()
+    try:
+        yield backend
+    finally:
+        if isinstance(backend, ElasticsearchBackend):
+            backend.drop()
+        reset_backend()
+
+
+@pytest.fixture
+def embedded_site_backend(settings: Any, tmp_path: Path, db: None) -> Iterator[SearchBackend]:
+    """The embedded backend only: for behaviour that does not depend on the backend."""
+    from search.backends import get_backend, reset_backend
+
+    settings.ELASTICSEARCH_URL = ""
+    settings.SEARCH_EMBEDDED_PATH = tmp_path / "site-index.sqlite3"
+    try:
+        yield get_backend()
+    finally:
+        reset_backend()
+
+
+@pytest.fixture
+def demo_index(site_backend: SearchBackend) -> SearchBackend:
+    """The site backend filled with the demo's public items (search_rebuild's path)."""
+    from search.services import index_rebuild
+
+    index_rebuild(backend=site_backend)
+    return site_backend

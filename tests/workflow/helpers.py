@@ -63,7 +63,7 @@ def act(client, item, action: str, **fields):
     url = reverse("wagtailadmin_pages:workflow_action", args=[item.pk, action, task_state.pk])
     form = client.get(url, **XHR)
     assert form.status_code == 200, form.status_code
-    data = {"task_state": task_state.pk, **fields}
+    data = {"screened_task_state": task_state.pk, **fields}
     response = client.post(url, {k: v for k, v in data.items() if v is not None}, **XHR)
     assert response.status_code == 200, response.status_code
     return json.loads(response.content)

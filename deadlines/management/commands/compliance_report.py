@@ -3,8 +3,8 @@ import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from deadlines import clock
 from deadlines.choices import ComplianceState
 from deadlines.selectors import compliance_rows, find_scope
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--today", type=_date, default=None, help="按此日期判断是否到期（默认今天），YYYY-MM-DD")
 
     def handle(self, *args, path, year, format, today, **options):
-        today = today or timezone.localdate()
+        today = today or clock.today()
         year = year or today.year
         if not 2000 <= year <= 2100:
             raise CommandError(f"年度 {year} 超出范围（2000–2100）。")

@@ -1,8 +1,8 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from deadlines import clock
 from deadlines.reminders import reminders_due
 from deadlines.services import reminder_send
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, days, dry_run, today, **options):
         if days < 0 or days > 60:
             raise CommandError("--days 应在 0 到 60 之间。")
-        today = today or timezone.localdate()
+        today = today or clock.today()
         self.stdout.write(f"计算 {today:%Y-%m-%d} 的到期情况（提前 {days} 日）……")
         reminders = reminders_due(today=today, days=days)
         sent = skipped = failed = 0

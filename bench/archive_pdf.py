@@ -1,0 +1,176 @@
+"""Benchmark of the archive's PDFs: one approval form, and a volume of N records (PDF 目录 + BagIt ZIP).
+
+Runs on a throwaway database (never var/db.sqlite3), prepared on first use with
+`migrate` + `load_demo --no-items`:
+
+    .venv/bin/python bench/archive_pdf.py                       # 1,000 records, /tmp/bench-archive.sqlite3
+    .venv/bin/python bench/archive_pdf.py --records 200 --db /tmp/other.sqlite3
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_archive .venv/bin/python bench/archive_pdf.py
+
+Reports: the time to render one approval form PDF (cold, then median of warm runs), the time to
+file N publications (approval form + archive record each), and the volume export: records laid out,
+approval_form.pdf per record, 归档文件目录.pdf, BagIt manifests, validation and ZIP, with sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+UNIT = "韶关市/武江区/区委办"
+
+
+def setup(db: str) -> None:
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    if "var/db.sqlite3" in os.environ["DATABASE_URL"]:
+        sys.exit("拒绝在开发数据库上运行基准测试：请用 --db 或 DATABASE_URL 指定一次性数据库。")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from disclosure_pages.models import UnitPage
+
+    call_command("migrate", verbosity=0)
+    if not UnitPage.objects.exists():
+        print("准备数据库：load_demo --no-items ……", flush=True)
+        call_command("load_demo", "--no-items", verbosity=0)
+
+
+def make_records(n: int, year: int) -> float:
+    """Publish n items of the bench unit with completed approval forms (each publication files a record);
+    returns seconds per publication, from the review to the filed record."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from archive.selectors import records_for_unit_year
+    from archive.services import (
+        approval_form_record_leader,
+        approval_form_record_review,
+    )
+    from disclosure_pages.selectors import catalog_nodes_by_code, find_unit
+    from disclosure_pages.services import item_create_published
+
+    unit = find_unit(UNIT)
+    have = records_for_unit_year(unit, year).count()
+    if have >= n:
+        print(f"已有 {have} 条 {year} 年度记录，跳过生成。")
+        return 0.0
+    users = get_user_model().objects
+    reviewer, leader = users.get(username="wj_reviewer"), users.get(username="wj_leader")
+    nodes = [node for node in catalog_nodes_by_code(unit).values() if node.level == 3]
+    shanghai = ZoneInfo("Asia/Shanghai")
+    started = time.perf_counter()
+    filing = 0.0
+    for index in range(have, n):
+        node = nodes[index % len(nodes)]
+        with transaction.atomic():
+            item = item_create_published(
+                node=node,
+                title=f"{year}年第{index + 1}号党务公开事项：{node.title}"[:120],
+                body="<p>" + "按照党务公开目录要求，现将有关情况公开如下。" * 8 + "</p>",
+                # Publishing below stamps the record with the moment of publication (this year).
+                published_at=datetime.datetime(year, 1, 1, 9, 30, tzinfo=shanghai),
+                imported=False,
+            )
+            item.disclosure_time = f"{year}年{1 + index % 12}月"
+            item.requirement = "regular"
+            item.method = "party"
+            item.platforms = "会议、文件、互联网"
+            tick = time.perf_counter()
+            approval_form_record_review(
+                item=item,
+                user=reviewer,
+                disclose_opinion="agree",
+                disclose_reason="属于公开目录规定内容",
+                secrecy_opinion="pass",
+                secrecy_reason="不涉及国家秘密和个人隐私",
+            )
+            approval_form_record_leader(item=item, user=leader, opinion="agree", reason="同意公开")
+            # Publishing files the record (the page_published handler), as the workflow does.
+            item.save_revision(user=reviewer).publish(user=None)
+            filing += time.perf_counter() - tick
+        if (index + 1) % 100 == 0:
+            print(f"  已生成 {index + 1}/{n} 条记录（{time.perf_counter() - started:.0f} 秒）", flush=True)
+    return filing / max(n - have, 1)
+
+
+def bench_form(runs: int) -> tuple[float, float]:
+    from archive.models import ApprovalForm
+    from archive.pdf import approval_form_pdf
+
+    form = ApprovalForm.objects.filter(reviewer__isnull=False).select_related("item").first()
+    times = []
+    for _ in range(runs):
+        tick = time.perf_counter()
+        data = approval_form_pdf(form)
+        times.append(time.perf_counter() - tick)
+    print(f"一张审批表 PDF：{len(data) / 1024:.0f} KB")
+    return times[0], statistics.median(times[1:] or times)
+
+
+def bench_volume(year: int) -> None:
+    from archive.volumes import export_volume, validate_zip
+    from disclosure_pages.selectors import find_unit
+
+    unit = find_unit(UNIT)
+    with tempfile.TemporaryDirectory(prefix="bench-volume-") as tmp:
+        last = [0.0]
+
+        def progress(done, total, number):
+            now = time.perf_counter()
+            if now - last[0] > 10 or done == total:
+                last[0] = now
+                print(f"  已生成 {done}/{total} 件（{now - started:.0f} 秒）", flush=True)
+
+        started = time.perf_counter()
+        volume = export_volume(unit=unit, year=year, outdir=Path(tmp), progress=progress)
+        total = time.perf_counter() - started
+        tick = time.perf_counter()
+        validate_zip(volume.zip_path)
+        revalidate = time.perf_counter() - tick
+        print(
+            f"归档卷 {volume.records} 件：共 {total:.1f} 秒（{total / volume.records * 1000:.0f} 毫秒/件），"
+            f"ZIP {volume.zip_path.stat().st_size / 1024 / 1024:.1f} MB（{volume.bag_files} 个文件），"
+            f"目录 PDF {volume.catalogue_path.stat().st_size / 1024:.0f} KB；解包后重新校验 {revalidate:.1f} 秒"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=1000)
+    parser.add_argument("--year", type=int, help="年度（默认今年：发布即归入发布当年）")
+    parser.add_argument("--runs", type=int, default=10, help="审批表 PDF 渲染次数")
+    parser.add_argument("--db", default="/tmp/bench-archive.sqlite3")
+    args = parser.parse_args()
+    setup(args.db)
+    if args.year is None:
+        from django.utils import timezone
+
+        args.year = timezone.localdate().year
+
+    print(f"生成 {args.records} 条归档记录……", flush=True)
+    per_record = make_records(args.records, args.year)
+    if per_record:
+        print(f"审核、审批、发布并归档一次：{per_record * 1000:.0f} 毫秒/条")
+    cold, warm = bench_form(args.runs)
+    print(f"审批表 PDF 渲染：首次 {cold:.2f} 秒，之后中位数 {warm:.3f} 秒（{args.runs} 次）")
+    bench_volume(args.year)
+
+
+if __name__ == "__main__":
+    main()

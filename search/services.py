@@ -1,0 +1,200 @@
+"""Writes of the search app: bring index entries up to date, rebuild, repair,
+and keep the list of failed updates (``PendingIndexUpdate``).
+
+Every update is "make the index agree with the database for these items":
+the item is indexed when ``is_indexable`` and removed otherwise. So one
+operation serves publish, unpublish, revoke, move, delete and import, and
+running it twice, late or out of order is harmless.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from wagtail.models import Page
+
+from disclosure_pages.models import DisclosureItemPage
+from search.backends import get_backend
+from search.backends.base import SearchBackend
+from search.indexing import documents_for_ids, iter_documents
+from search.models import PendingIndexUpdate
+
+logger = logging.getLogger(__name__)
+
+# Delay before retry n (1-based); the last one repeats for as long as it takes.
+RETRY_DELAYS = (
+    datetime.timedelta(minutes=1),
+    datetime.timedelta(minutes=5),
+    datetime.timedelta(minutes=30),
+    datetime.timedelta(hours=2),
+    datetime.timedelta(hours=6),
+)
+MAX_ERROR_LENGTH = 2000
+
+
+class IndexUnavailable(RuntimeError):
+    """The search backend does not answer."""
+
+
+@dataclass
+class SyncReport:
+    indexed: int = 0
+    removed: int = 0
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    return RETRY_DELAYS[min(max(attempts, 1), len(RETRY_DELAYS)) - 1]
+
+
+def item_ids_under(page_ids: Iterable[int]) -> list[int]:
+    """Items in the subtrees of the given pages (a renamed, moved or
+    unpublished region, unit or catalogue node), read from the tree as it is now."""
+    paths = list(Page.objects.filter(pk__in=list(page_ids)).values_list("path", flat=True))
+    if not paths:
+        return []
+    q = Q()
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return list(DisclosureItemPage.objects.filter(q).values_list("pk", flat=True))
+
+
+def index_sync(*, item_ids: Iterable[int], backend: SearchBackend | None = None, extract: bool = True) -> SyncReport:
+    """Index the indexable ones among ``item_ids``, remove the others.
+
+    Raises when the backend fails; the caller (the task, a command) records
+    the failure. Attachment text is extracted here, in the background,
+    never while a page is being published.
+    """
+    ids = sorted({int(i) for i in item_ids})
+    if not ids:
+        return SyncReport()
+    backend = backend or get_backend()
+    if not backend.ping():
+        raise IndexUnavailable(f"search backend {backend.name} does not answer")
+    docs = documents_for_ids(ids, extract=extract)
+    kept = {doc.id for doc in docs}
+    removed = [i for i in ids if i not in kept]
+    if docs:
+        backend.index(docs)
+    if removed:
+        backend.delete(removed)
+    return SyncReport(indexed=len(docs), removed=len(removed))
+
+
+def index_rebuild(
+    *, backend: SearchBackend | None = None, progress: Callable[[int], None] | None = None, extract: bool = True
+) -> int:
+    """Replace the whole index with every indexable item; searches are
+    answered from the old index until the new one is complete."""
+    backend = backend or get_backend()
+    started = timezone.now()
+    count = backend.rebuild(iter_documents(extract=extract), progress)
+    pending_clear(before=started)
+    return count
+
+
+@transaction.atomic
+def pending_record(*, item_ids: Iterable[int], error: BaseException | str) -> int:
+    """Remember that these items' index entries could not be updated; returns
+    how many items are pending now."""
+    ids = sorted({int(i) for i in item_ids})
+    if not ids:
+        return PendingIndexUpdate.objects.count()
+    now = timezone.now()
+    message = (str(error) or error.__class__.__name__)[:MAX_ERROR_LENGTH]
+    if isinstance(error, BaseException):
+        message = f"{error.__class__.__name__}: {message}"[:MAX_ERROR_LENGTH]
+    existing = dict(
+        PendingIndexUpdate.objects.select_for_update().filter(item_id__in=ids).values_list("item_id", "attempts")
+    )
+    by_attempts: dict[int, list[int]] = defaultdict(list)
+    for item_id, attempts in existing.items():
+        by_attempts[attempts + 1].append(item_id)
+    for attempts, group in by_attempts.items():
+        PendingIndexUpdate.objects.filter(item_id__in=group).update(
+            attempts=F("attempts") + 1,
+            last_error=message,
+            last_failed_at=now,
+            next_attempt_at=now + retry_delay(attempts),
+        )
+    PendingIndexUpdate.objects.bulk_create(
+        [
+            PendingIndexUpdate(
+                item_id=i, attempts=1, last_error=message, last_failed_at=now, next_attempt_at=now + retry_delay(1)
+            )
+            for i in ids
+            if i not in existing
+        ],
+        ignore_conflicts=True,  # a concurrent failure of the same item already wrote it
+    )
+    return PendingIndexUpdate.objects.count()
+
+
+def pending_clear(*, item_ids: Iterable[int] | None = None, before: datetime.datetime) -> int:
+    """Forget failures that a later successful update has made good. Only
+    rows last failed before ``before`` (when that update read the database):
+    a failure recorded meanwhile stays pending."""
+    rows = PendingIndexUpdate.objects.filter(last_failed_at__lte=before)
+    if item_ids is not None:
+        rows = rows.filter(item_id__in=sorted({int(i) for i in item_ids}))
+    deleted, _ = rows.delete()
+    return deleted
+
+
+def sync_or_record(*, item_ids: Iterable[int], extract: bool = True) -> SyncReport | None:
+    """``index_sync``, with any failure recorded for a retry instead of raised.
+    Returns None when it failed."""
+    ids = sorted({int(i) for i in item_ids})
+    if not ids:
+        return SyncReport()
+    started = timezone.now()
+    try:
+        report = index_sync(item_ids=ids, extract=extract)
+    except Exception as exc:  # noqa: BLE001 - whatever failed, the update must not be lost
+        logger.warning("search index update of %d item(s) failed, will retry: %s", len(ids), exc)
+        try:
+            pending_record(item_ids=ids, error=exc)
+        except Exception:  # noqa: BLE001 - the database is down too; search_check finds these later
+            logger.exception("could not record %d pending search index update(s)", len(ids))
+        return None
+    pending_clear(item_ids=ids, before=started)
+    return report
+
+
+def pending_sync(*, due_only: bool = True, limit: int | None = None) -> tuple[int, int]:
+    """Retry pending updates (all, or those due); returns (done, still failing)."""
+    rows = PendingIndexUpdate.objects.all()
+    if due_only:
+        rows = rows.filter(next_attempt_at__lte=timezone.now())
+    ids = list(rows.order_by("next_attempt_at", "item_id").values_list("item_id", flat=True)[:limit])
+    if not ids:
+        return 0, 0
+    report = sync_or_record(item_ids=ids)
+    return (len(ids), 0) if report is not None else (0, len(ids))
+
+
+def index_repair(*, item_ids: Iterable[int], backend: SearchBackend | None = None) -> SyncReport:
+    """Bring the given entries (missing, stale, orphaned: see
+    ``selectors.index_check``) in line, and forget pending failures that the
+    repair made good. Raises when the backend fails."""
+    started = timezone.now()
+    report = index_sync(item_ids=item_ids, backend=backend)
+    pending_clear(before=started)
+    return report
+
+
+def describe_backend(backend: SearchBackend | None = None) -> str:
+    """Where the index is, for command output (no credentials)."""
+    backend = backend or get_backend()
+    path = getattr(backend, "path", None)
+    if path is not None:
+        return f"内置索引 {path}"
+    alias = getattr(backend, "alias", "")
+    return f"Elasticsearch 索引别名 {alias}"
