@@ -5,6 +5,7 @@ Views stay thin: permission, form, then archive.pdf / archive.volumes do the wor
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from disclosure_pages.models import UnitPage
 
 from . import pdf
 from .models import ApprovalForm, ArchiveRecord
-from .selectors import approval_forms_for_item, can_view_approval_form, open_approval_form
+from .selectors import approval_forms_for_item, can_view_approval_form, can_view_record, open_approval_form
 from .volumes import VolumeError, export_volume, volume_name
 
 ARCHIVE_PERMISSION = "archive.view_archiverecord"
@@ -38,8 +39,9 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 
 
 def record_pdf_view(request, pk: int):
-    _require_archivist(request.user)
     record = get_object_or_404(ArchiveRecord, pk=pk)
+    if not can_view_record(request.user, record):
+        raise PermissionDenied
     unit_name = record.unit_path.replace("/", "-")
     return _pdf_response(pdf.record_pdf(record), f"{unit_name}-{record.number}.pdf")
 
@@ -94,8 +96,11 @@ def volume_view(request):
             except (VolumeError, bagit.BagValidationError) as exc:
                 form.add_error(None, f"导出失败：{exc}")
             else:
-                # FileResponse streams and closes the file; the temporary folder goes with the process's tmp.
-                return FileResponse(volume.zip_path.open("rb"), as_attachment=True, filename=volume.zip_path.name)
+                # The open handle keeps the ZIP readable after its folder is removed (POSIX); FileResponse closes it.
+                handle = volume.zip_path.open("rb")
+                return FileResponse(handle, as_attachment=True, filename=volume.zip_path.name)
+            finally:
+                shutil.rmtree(outdir, ignore_errors=True)
     else:
         initial = {"output": "catalogue"}
         if request.GET.get("unit"):

@@ -350,3 +350,6 @@ class ArchiveChainHead(models.Model):
     class Meta:
         verbose_name = "归档链"
         verbose_name_plural = "归档链"
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}：{self.length} 条"

@@ -9,37 +9,31 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from disclosure_pages.choices import DisclosureMethod, DisclosureRequirement, Retention
 from disclosure_pages.models import UnitPage
 
+from . import pdf_worker
 from .choices import DiscloseOpinion, Platform, RecordKind, SecrecyOpinion
 from .models import ApprovalForm, ArchiveRecord
 
 CJK_FONT_FILE = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
-_font_config = None
-
-
-def font_config():
-    """One FontConfiguration per process: fontconfig lookups are done once, not per PDF."""
-    global _font_config
-    if _font_config is None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        _font_config = FontConfiguration()
-    return _font_config
 
 
 def _document(html: str):
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url="/").render(font_config=font_config())
+    return pdf_worker.render(html)
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -144,39 +138,59 @@ class RecordPrintout:
     pages: int
 
 
-def _page_ranges(document, records: Sequence[ArchiveRecord]) -> dict[str, int]:
-    """First page index of every anchor (record, form and content starts)."""
-    first: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            first.setdefault(anchor, index)
-    return first
+def pdf_workers() -> int:
+    """Processes for laying out a volume: settings.ARCHIVE_PDF_WORKERS, else the CPUs (at most 4)."""
+    configured = getattr(settings, "ARCHIVE_PDF_WORKERS", None)
+    if configured:
+        return max(1, int(configured))
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def record_printouts(
-    records: Sequence[ArchiveRecord], *, chunk: int = 50, with_record_pdf: bool = True
+    records: Sequence[ArchiveRecord], *, chunk: int = 10, with_record_pdf: bool = True, workers: int | None = None
 ) -> Iterator[RecordPrintout]:
-    """Printouts of many records, laid out `chunk` at a time in one WeasyPrint document and cut
-    into one PDF per record (layout is the slow part of WeasyPrint; it is done once per chunk)."""
+    """Printouts of many records, in order, with their page counts.
+
+    The HTML is built here (database reads); WeasyPrint's layout, the slow part, runs on
+    `chunk` records at a time, in a pool of worker processes when there is more than one
+    chunk and more than one worker (pdf_worker has no Django imports, so spawned workers
+    start quickly and never touch the database).
+    """
     records = list(records)
-    for start in range(0, len(records), chunk):
-        batch = records[start : start + chunk]
-        document = _document(records_html(batch))
-        anchors = _page_ranges(document, batch)
-        starts = [anchors[f"record-{record.pk}"] for record in batch] + [len(document.pages)]
-        for index, record in enumerate(batch):
-            pages = document.pages[starts[index] : starts[index + 1]]
-            form_pdf = None
-            if record.approval_snapshot:
-                content_start = anchors.get(f"content-{record.pk}", starts[index + 1])
-                form_pages = document.pages[starts[index] : content_start]
-                form_pdf = document.copy(form_pages).write_pdf()
-            yield RecordPrintout(
-                record=record,
-                pdf=document.copy(pages).write_pdf() if with_record_pdf else None,
-                approval_form_pdf=form_pdf,
-                pages=len(pages),
-            )
+    chunks = [records[start : start + chunk] for start in range(0, len(records), chunk)]
+    workers = pdf_workers() if workers is None else workers
+
+    def job(batch):
+        return (
+            records_html(batch),
+            [record.pk for record in batch],
+            [bool(record.approval_snapshot) for record in batch],
+            with_record_pdf,
+        )
+
+    def assemble(batch, results):
+        for record, (_pk, pages, form_pdf, record_pdf) in zip(batch, results, strict=True):
+            yield RecordPrintout(record=record, pdf=record_pdf, approval_form_pdf=form_pdf, pages=pages)
+
+    if workers <= 1 or len(chunks) <= 1:
+        for batch in chunks:
+            yield from assemble(batch, pdf_worker.render_chunk(*job(batch)))
+        return
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque = deque()
+        queue = iter(chunks)
+        # Keep a few chunks in flight, not the whole volume's HTML and PDFs in memory.
+        for batch in itertools.islice(queue, workers * 2):
+            pending.append((batch, pool.submit(pdf_worker.render_chunk, *job(batch))))
+        while pending:
+            batch, future = pending.popleft()
+            results = future.result()
+            following = next(queue, None)
+            if following is not None:
+                pending.append((following, pool.submit(pdf_worker.render_chunk, *job(following))))
+            yield from assemble(batch, results)
 
 
 # Volume catalogue ----------------------------------------------------------------------------

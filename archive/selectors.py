@@ -52,3 +52,17 @@ def can_view_approval_form(user, form: ApprovalForm) -> bool:
         if item.path.startswith(root_path):
             return True
     return item.permissions_for_user(user).can_edit()
+
+
+def can_view_record(user, record: ArchiveRecord) -> bool:
+    """Archivists, and supervisors whose reach covers the record's unit (for the item's history)."""
+    from disclosure_pages.models import SupervisorReach
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or user.has_perm("archive.view_archiverecord"):
+        return True
+    unit_path = UnitPage.objects.filter(pk=record.unit_id).values_list("path", flat=True).first() or ""
+    return any(
+        unit_path.startswith(root) for root in SupervisorReach.objects.filter(user=user).values_list("root__path", flat=True)
+    )

@@ -109,25 +109,44 @@ def make_records(n: int, year: int) -> float:
     return filing / max(n - have, 1)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished workers: on a shared machine wall time alone misleads."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def bench_form(runs: int) -> tuple[float, float]:
     from archive.models import ApprovalForm
     from archive.pdf import approval_form_pdf
 
     form = ApprovalForm.objects.filter(reviewer__isnull=False).select_related("item").first()
     times = []
+    cpu = cpu_seconds()
     for _ in range(runs):
         tick = time.perf_counter()
         data = approval_form_pdf(form)
         times.append(time.perf_counter() - tick)
-    print(f"一张审批表 PDF：{len(data) / 1024:.0f} KB")
+    print(f"一张审批表 PDF：{len(data) / 1024:.0f} KB，CPU 平均 {(cpu_seconds() - cpu) / runs:.2f} 秒/张")
     return times[0], statistics.median(times[1:] or times)
 
 
 def bench_volume(year: int) -> None:
+    from archive.pdf import pdf_workers, volume_catalogue_pdf
+    from archive.selectors import records_for_unit_year
     from archive.volumes import export_volume, validate_zip
     from disclosure_pages.selectors import find_unit
 
     unit = find_unit(UNIT)
+    records = list(records_for_unit_year(unit, year))
+    tick, cpu = time.perf_counter(), cpu_seconds()
+    catalogue = volume_catalogue_pdf(unit_path=unit.unit_path, year=year, records=records)
+    print(
+        f"归档文件目录 PDF（{len(records)} 行）：{time.perf_counter() - tick:.1f} 秒（CPU {cpu_seconds() - cpu:.1f} 秒），"
+        f"{len(catalogue) / 1024:.0f} KB"
+    )
+    print(f"排版进程数：{pdf_workers()}（CPU {os.cpu_count()} 个，当前负载 {os.getloadavg()[0]:.1f}）")
     with tempfile.TemporaryDirectory(prefix="bench-volume-") as tmp:
         last = [0.0]
 
@@ -137,14 +156,16 @@ def bench_volume(year: int) -> None:
                 last[0] = now
                 print(f"  已生成 {done}/{total} 件（{now - started:.0f} 秒）", flush=True)
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         volume = export_volume(unit=unit, year=year, outdir=Path(tmp), progress=progress)
         total = time.perf_counter() - started
+        cpu = cpu_seconds() - cpu
         tick = time.perf_counter()
         validate_zip(volume.zip_path)
         revalidate = time.perf_counter() - tick
         print(
-            f"归档卷 {volume.records} 件：共 {total:.1f} 秒（{total / volume.records * 1000:.0f} 毫秒/件），"
+            f"归档卷 {volume.records} 件：共 {total:.1f} 秒（{total / volume.records * 1000:.0f} 毫秒/件；"
+            f"CPU {cpu:.1f} 秒，{cpu / volume.records * 1000:.0f} 毫秒/件），"
             f"ZIP {volume.zip_path.stat().st_size / 1024 / 1024:.1f} MB（{volume.bag_files} 个文件），"
             f"目录 PDF {volume.catalogue_path.stat().st_size / 1024:.0f} KB；解包后重新校验 {revalidate:.1f} 秒"
         )

@@ -70,7 +70,9 @@ def notify_rejected(*, task_state, user) -> list[str]:
     from .workflow import item_of
 
     item = item_of(task_state)
-    recipients = [person for person in workflow_participants(task_state.workflow_state) if person != user]
+    # The submitter already gets Wagtail's own rejection mail (with the same comment).
+    skip = {user.pk if user else None, task_state.workflow_state.requested_by_id}
+    recipients = [person for person in workflow_participants(task_state.workflow_state) if person.pk not in skip]
     body = (
         f"公开事项“{item.title}”在“{task_state.task.name}”环节被退回修改。\n"
         f"退回人：{_person(user)}\n"

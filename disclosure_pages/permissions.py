@@ -24,6 +24,8 @@ tree. Every unit user gets admin access through ONE shared group, UNIT_USERS_GRO
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -41,6 +43,7 @@ ADMIN_ROLES = (Role.EDITOR, Role.REVIEWER, Role.LEADER)
 # (wagtail.admin.auth.user_has_any_page_permission, the explorer's IndexView).
 EXPLORE_ACTIONS = frozenset({"add", "change", "publish", "bulk_delete", "lock", "unlock"})
 _CACHE_ATTR = "_disclosure_roles"
+_APPROVING_ATTR = "_disclosure_approving_page_id"
 
 
 @dataclass
@@ -119,6 +122,23 @@ def membership_actions(user, page) -> set[str]:
     for unit_path in roles_for(user).unit_paths(Role.EDITOR):
         actions |= editor_actions_at(page, unit_path)
     return actions
+
+
+@contextmanager
+def approval_publishes(user, page) -> Iterator[None]:
+    """While `user`'s workflow approval finishes the workflow on `page`, they may publish it.
+
+    Wagtail publishes the approved revision as the last approver and checks *their* publish
+    permission (wagtail.workflows.publish_workflow_state). Reviewers and leaders hold no
+    publish permission — the completed workflow is the authority — so the right exists only
+    for the duration of the approval call, for that page.
+    """
+    previous = getattr(user, _APPROVING_ATTR, None)
+    setattr(user, _APPROVING_ATTR, page.pk)
+    try:
+        yield
+    finally:
+        setattr(user, _APPROVING_ATTR, previous)
 
 
 def can_revoke(user, item) -> bool:
@@ -283,6 +303,11 @@ class UnitPagePermissionTester(PagePermissionTester):
         # An editor deletes only drafts that were never published: what was published
         # stays, to be revoked by a supervisor, so the archive and history keep it.
         return "delete" in self.unit_actions and not self.page.live and self.page.first_published_at is None
+
+    def can_publish(self):
+        if super().can_publish():
+            return True
+        return not self.page_is_root and getattr(self.user, _APPROVING_ATTR, None) == self.page.pk
 
     def can_submit_for_moderation(self):
         if not getattr(self.page.specific_class, "workflow_moderated", False):

@@ -37,7 +37,7 @@ from wagtail.models import Page, Revision, Task, TaskState
 
 from . import prescreen
 from .choices import DiscloseOpinion, LeaderOpinion, Role, Scope, SecrecyOpinion
-from .permissions import roles_for
+from .permissions import approval_publishes, roles_for
 
 logger = logging.getLogger(__name__)
 
@@ -378,7 +378,8 @@ class ReviewTask(UnitRoleTaskMixin, Task):
         )
         comment = "；".join(f"{label}：{text}" for label, text in task_state.opinion_rows)
         if action_name == "approve":
-            task_state.approve(user=user, comment=comment)
+            with approval_publishes(user, item):
+                task_state.approve(user=user, comment=comment)
         else:
             task_state.reject(user=user, comment=comment)
             from .notifications import notify_rejected
@@ -494,7 +495,8 @@ class LeaderApprovalTask(UnitRoleTaskMixin, Task):
         )
         comment = "；".join(f"{label}：{text}" for label, text in task_state.opinion_rows)
         if action_name == "approve":
-            task_state.approve(user=user, comment=comment)
+            with approval_publishes(user, item):
+                task_state.approve(user=user, comment=comment)
         else:
             task_state.reject(user=user, comment=comment)
             from .notifications import notify_rejected

@@ -25,4 +25,5 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}}
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]  # Django's own RedisCache is atomic; the check only knows django-redis
 CSRF_COOKIE_HTTPONLY = True
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

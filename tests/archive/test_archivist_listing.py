@@ -127,3 +127,22 @@ def test_volume_for_a_year_without_records_says_so(client, archivist, filed):
     response = client.post(reverse("archive_volume"), {"unit": filed.unit_id, "year": 1999, "output": "catalogue"})
     assert response.status_code == 200
     assert "该年度没有归档记录" in response.content.decode()
+
+
+def test_supervisors_read_record_pdfs_within_their_reach_only(client, user_named, filed):
+    from django.contrib.auth.models import Permission
+
+    other = make_item("韶关市/浈江区/区委办", "1-1-1", title="浈江区的事项")
+    publish(other)
+    other_record = records_for_item(other).get()
+    access = Permission.objects.get(codename="access_admin")
+    city, district = user_named("sg_supervisor"), user_named("wj_supervisor")
+    for user in (city, district):
+        user.user_permissions.add(access)
+
+    client.force_login(district)
+    assert client.get(reverse("archive_record_pdf", args=[filed.pk])).status_code == 200
+    assert client.get(reverse("archive_record_pdf", args=[other_record.pk])).status_code in (302, 403)
+
+    client.force_login(city)
+    assert client.get(reverse("archive_record_pdf", args=[other_record.pk])).status_code == 200

@@ -82,3 +82,8 @@ def review(client, item, action: str = "approve", **fields):
 def approve_as_leader(client, item, action: str = "approve", **fields):
     defaults = {"opinion": "agree" if action == "approve" else "disagree", "reason": "同意按目录公开"}
     return act(client, item, action, **{**defaults, **fields})
+
+
+def denied(response) -> bool:
+    """Wagtail's admin answers a PermissionDenied with a redirect to the dashboard (or a 403 for XHR)."""
+    return response.status_code == 403 or (response.status_code == 302 and response.url == reverse("wagtailadmin_home"))

@@ -13,6 +13,8 @@ from disclosure_pages.actions import REVOKE_LOG_ACTION, RevokePermissionError, r
 from disclosure_pages.selectors import public_items
 from tests.builders import make_item
 
+from .helpers import denied
+
 WJ = "韶关市/武江区/区委办"
 ZJ = "韶关市/浈江区/区委办"
 
@@ -100,7 +102,11 @@ def test_no_revoke_button_or_view_for_those_who_may_not(client, people, wj_item)
     client.force_login(people["wj_editor"])
     listing = client.get(reverse("wagtailadmin_explore", args=[wj_item.get_parent().pk])).content.decode()
     assert revoke_url not in listing
-    assert client.get(revoke_url).status_code == 403
-    zj_supervisor_view = make_item(ZJ, "1-1-1", title="浈江区事项", scope="public")
+    assert denied(client.get(revoke_url))
+    assert denied(client.post(revoke_url, {"reason": "想撤"}))
+    zj_item = make_item(ZJ, "1-1-1", title="浈江区事项", scope="public")
     client.force_login(people["wj_supervisor"])
-    assert client.get(reverse("disclosure_item_revoke", args=[zj_supervisor_view.pk])).status_code == 403
+    assert denied(client.get(reverse("disclosure_item_revoke", args=[zj_item.pk])))
+    wj_item.refresh_from_db()
+    zj_item.refresh_from_db()
+    assert wj_item.live and zj_item.live

@@ -1,0 +1,62 @@
+"""Whole-page cache for anonymous readers of the public site.
+
+Public pages are the same for every anonymous visitor, so they can be served from the
+cache. Anything personal is never cached: logged-in users, non-GET requests, responses
+that set cookies or carry a CSRF token (forms), the admin and anything non-HTML or not
+200. A publish, unpublish or move bumps a version number, which retires every cached
+page at once (see cms/signal_handlers.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+VERSION_KEY = "public-page-cache:version"
+EXCLUDED_PREFIXES = ("/admin/", "/django-admin/", "/accounts/", "/documents/", "/display/")
+
+
+def bump_version() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _key(self, request) -> str | None:
+        seconds = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0)
+        if not seconds or request.method != "GET" or request.path.startswith(EXCLUDED_PREFIXES):
+            return None
+        if request.user.is_authenticated:
+            return None
+        version = cache.get_or_set(VERSION_KEY, 1, None)
+        mode = request.COOKIES.get("display_mode", "")
+        digest = hashlib.sha256(f"{request.get_full_path()}|{mode}".encode()).hexdigest()
+        return f"public-page-cache:{version}:{digest}"
+
+    def __call__(self, request):
+        key = self._key(request)
+        if key is not None:
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
+        response = self.get_response(request)
+        if (
+            key is not None
+            and response.status_code == 200
+            and response.get("Content-Type", "").startswith(("text/html", "application/json", "application/rss", "application/atom", "application/xml"))
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not request.META.get("CSRF_COOKIE_USED")
+            and not getattr(response, "streaming", False)
+        ):
+            if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+                response.render()
+            cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        return response
