@@ -53,7 +53,10 @@ class VolumeForm(forms.Form):
         error_messages={"required": "请选择单位。", "invalid_choice": "该单位没有归档记录。"},
     )
     year = forms.TypedChoiceField(
-        label="年度", coerce=int, choices=(), error_messages={"required": "请选择年度。", "invalid_choice": "该年度没有归档记录。"}
+        label="年度",
+        coerce=int,
+        choices=(),
+        error_messages={"required": "请选择年度。", "invalid_choice": "该年度没有归档记录。"},
     )
     output = forms.ChoiceField(
         label="导出内容",

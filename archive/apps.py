@@ -12,7 +12,7 @@ class ArchiveConfig(AppConfig):
         from disclosure_pages.models import DisclosureItemPage
         from disclosure_pages.signals import items_imported
 
-        from . import signal_handlers
+        from . import checks, signal_handlers  # noqa: F401
 
         # No dispatch_uid-less duplicates: ready() may run twice in some test runners.
         page_published.connect(

@@ -49,7 +49,11 @@ class ApprovalForm(models.Model):
     content = models.TextField("公开内容", blank=True)
     disclosure_time = models.CharField("公开时间", max_length=100, blank=True)
     requirement = models.CharField(
-        "公开要求", max_length=12, choices=DisclosureRequirement.choices, blank=True, help_text="长期、定期、分阶段或随时公开。"
+        "公开要求",
+        max_length=12,
+        choices=DisclosureRequirement.choices,
+        blank=True,
+        help_text="长期、定期、分阶段或随时公开。",
     )
     method = models.CharField(
         "公开方式", max_length=12, choices=DisclosureMethod.choices, blank=True, help_text="党内、社会或例行公开。"
@@ -59,7 +63,12 @@ class ApprovalForm(models.Model):
     new_media_text = models.CharField("新媒体（名称）", max_length=100, blank=True)
     platform_other = models.CharField("其他平台", max_length=255, blank=True)
     filled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="填表人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="填表人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     # 审核: the reviewer (分管负责人) decides whether to disclose and reviews secrecy.
@@ -168,7 +177,16 @@ class ArchiveImmutableError(Exception):
 # Links to rows that may go away (an item deleted later, a purged revision, a removed user).
 # Deleting those rows nulls the link (on_delete=SET_NULL, which Django does through
 # QuerySet.update); the record keeps the identifying text and its hash does not cover them.
-DETACHABLE_LINKS = {"item", "item_id", "revision", "revision_id", "approval_form", "approval_form_id", "actor", "actor_id"}
+DETACHABLE_LINKS = {
+    "item",
+    "item_id",
+    "revision",
+    "revision_id",
+    "approval_form",
+    "approval_form_id",
+    "actor",
+    "actor_id",
+}
 
 
 class ArchiveRecordQuerySet(models.QuerySet):
@@ -259,7 +277,12 @@ class ArchiveRecord(models.Model):
     retention = models.CharField("保管期限", max_length=12, choices=Retention.choices, default=Retention.Y30)
     reason = models.TextField("撤消理由", blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_name = models.CharField("操作人姓名", max_length=255, blank=True)
     created_at = models.DateTimeField("归档时间", default=timezone.now)

@@ -64,5 +64,6 @@ def can_view_record(user, record: ArchiveRecord) -> bool:
         return True
     unit_path = UnitPage.objects.filter(pk=record.unit_id).values_list("path", flat=True).first() or ""
     return any(
-        unit_path.startswith(root) for root in SupervisorReach.objects.filter(user=user).values_list("root__path", flat=True)
+        unit_path.startswith(root)
+        for root in SupervisorReach.objects.filter(user=user).values_list("root__path", flat=True)
     )

@@ -83,9 +83,7 @@ def platforms_from_text(text: str) -> tuple[list[str], str, str]:
 def _item_source(item: DisclosureItemPage) -> DisclosureItemPage:
     """The version of the item the form describes: its latest draft (what the reviewer sees)."""
     item = item.specific if type(item) is not DisclosureItemPage else item
-    latest = item.get_latest_revision_as_object() if item.pk else item
-    # A revision's object has no cached tree lookups; keep the page's own (same path).
-    return latest
+    return item.get_latest_revision_as_object() if item.pk else item
 
 
 def _editor_fields(source: DisclosureItemPage) -> dict[str, Any]:

@@ -107,7 +107,9 @@ def verify_archive(
             )
         if record.prev_hash != expected_prev:
             result.problems.append(
-                Problem(record.unit_path, record.number, "链条断裂：前一记录的校验值与本条记载不符（前一记录被删除或改动）")
+                Problem(
+                    record.unit_path, record.number, "链条断裂：前一记录的校验值与本条记载不符（前一记录被删除或改动）"
+                )
             )
         if check_files:
             for entry in record.attachments or []:
@@ -125,7 +127,9 @@ def verify_archive(
                     digest = _sha256(storages[doc_id], entry["file"])
                 except (FileNotFoundError, OSError):
                     result.problems.append(
-                        Problem(record.unit_path, record.number, f"附件“{entry.get('title')}”的文件缺失：{entry['file']}")
+                        Problem(
+                            record.unit_path, record.number, f"附件“{entry.get('title')}”的文件缺失：{entry['file']}"
+                        )
                     )
                     continue
                 if digest != entry.get("sha256"):
@@ -146,9 +150,33 @@ def verify_archive(
         if unit_id not in seen_units and head.length:
             path = UnitPage.objects.filter(pk=unit_id).first()
             result.problems.append(
-                Problem(
-                    path.unit_path if path else str(unit_id), "—", f"链头记载 {head.length} 条记录，现已全部缺失"
-                )
+                Problem(path.unit_path if path else str(unit_id), "—", f"链头记载 {head.length} 条记录，现已全部缺失")
             )
     result.units = len(seen_units | set(head_by_unit))
+    result.problems.extend(_unfiled_publications(unit))
     return result
+
+
+def _unfiled_publications(unit: UnitPage | None) -> list[Problem]:
+    """Live items whose live revision has no record: a publication that escaped filing
+    (e.g. published outside a transaction while filing failed)."""
+    from disclosure_pages.models import DisclosureItemPage
+
+    items = DisclosureItemPage.objects.live().exclude(live_revision__isnull=True)
+    if unit is not None:
+        items = items.descendant_of(unit)
+    live = dict(items.values_list("live_revision_id", "pk"))
+    records = ArchiveRecord.objects.all() if unit is None else ArchiveRecord.objects.filter(unit=unit)
+    filed = set(records.exclude(revision_ref__isnull=True).values_list("revision_ref", flat=True))
+    missing = [pk for revision_id, pk in live.items() if revision_id not in filed]
+    problems = []
+    for item in DisclosureItemPage.objects.filter(pk__in=missing).order_by("path"):
+        owner = item.unit
+        problems.append(
+            Problem(
+                owner.unit_path if owner else "",
+                "未归档",
+                f"已发布的事项“{item.title}”（编号 {item.pk}）的现行版本没有归档记录",
+            )
+        )
+    return problems

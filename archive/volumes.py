@@ -162,4 +162,3 @@ def validate_zip(zip_path: Path) -> bagit.Bag:
         bag = bagit.Bag(str(root))
         bag.validate()
         return bag
-

@@ -135,7 +135,9 @@ def archive_admin_urls():
     return [
         path("archive/records/<int:pk>/pdf/", admin_views.record_pdf_view, name="archive_record_pdf"),
         path("archive/volume/", admin_views.volume_view, name="archive_volume"),
-        path("archive/approval-forms/<int:pk>/pdf/", admin_views.approval_form_pdf_view, name="archive_approval_form_pdf"),
+        path(
+            "archive/approval-forms/<int:pk>/pdf/", admin_views.approval_form_pdf_view, name="archive_approval_form_pdf"
+        ),
         path(
             "archive/items/<int:item_pk>/approval-form/pdf/",
             admin_views.item_approval_form_pdf_view,

@@ -20,7 +20,7 @@ from django.utils import timezone
 from disclosure_pages.models import UnitPage
 from participation.choices import PauseKind
 from participation.selectors import handled_requests, request_deadlines
-from participation.services import request_accept, request_pause, request_resume, request_submit
+from participation.services import request_accept, request_pause, request_resume, request_submit, request_verify
 
 N = 1000
 
@@ -40,20 +40,40 @@ try:
         for i in range(N):
             submitted = now - datetime.timedelta(days=rng.randint(0, 40), hours=rng.randint(0, 23))
             req = request_submit(
-                unit=rng.choice(units), applicant_name=f"申请人{i}", contact_phone="13800000000",
-                request_text="请公开党费收缴情况。" * 5, purpose="了解", at=submitted,
+                unit=rng.choice(units),
+                applicant_name=f"申请人{i}",
+                contact_phone="13800000000",
+                request_text="请公开党费收缴情况。" * 5,
+                purpose="了解",
+                at=submitted,
             ).request
             if rng.random() < 0.6:
                 request_accept(request=req, actor=None, at=submitted + datetime.timedelta(days=1))
                 if rng.random() < 0.3:
-                    request_pause(request=req, actor=None, kind=PauseKind.THIRD_PARTY, reason="征求意见",
-                                  at=submitted + datetime.timedelta(days=2))
+                    request_pause(
+                        request=req,
+                        actor=None,
+                        kind=PauseKind.THIRD_PARTY,
+                        reason="征求意见",
+                        at=submitted + datetime.timedelta(days=2),
+                    )
                     request_resume(request=req, actor=None, at=submitted + datetime.timedelta(days=5))
         print(f"created {N} requests in {time.perf_counter() - started:.1f} s")
 
         started = time.perf_counter()
         rows = [request_deadlines(r) for r in handled_requests(supervisor)]
         print(f"deadlines for {len(rows)} requests (query + compute): {time.perf_counter() - started:.2f} s")
+
+        sample = request_submit(unit=units[0], applicant_name="计时", contact_phone="13800000000", request_text="x")
+        for label, number, code in [
+            ("right code", sample.request.tracking_number, sample.secret_code),
+            ("wrong code", sample.request.tracking_number, "AAAA-BBBB-CCCC"),
+            ("unknown number", "YSQ-2026-999999", sample.secret_code),
+        ]:
+            started = time.perf_counter()
+            for _ in range(200):
+                request_verify(tracking_number=number, code=code)
+            print(f"status check, {label}: {(time.perf_counter() - started) / 200 * 1000:.2f} ms")
 
         client = Client()
         client.force_login(supervisor)

@@ -18,6 +18,7 @@ from disclosure_pages.choices import Schedule
 from disclosure_pages.models import CatalogNodePage, DisclosureItemPage
 
 from . import clock
+from .choices import ComplianceState
 from .forms import ComplianceFilterForm, ZeroReportForm, year_choices
 from .pdf import render_pdf
 from .rules import RULE_TEXT
@@ -131,6 +132,7 @@ class ComplianceExportView(ComplianceMixin, View):
                 )
             return response
         rollups, total = region_rollups(rows, regions_within(roots))
+        filters = form.cleaned_data if form.is_bound else {}
         html = render_to_string(
             "deadlines/compliance_pdf.html",
             {
@@ -141,7 +143,8 @@ class ComplianceExportView(ComplianceMixin, View):
                 "year": year,
                 "today": self.today,
                 "scope_label": dict(form.fields["scope"].choices).get(request.GET.get("scope", ""), "监督范围内全部"),
-                "filters": form.cleaned_data if form.is_bound and form.is_valid() else {},
+                "schedule_label": Schedule(filters["schedule"]).label if filters.get("schedule") else "",
+                "state_label": ComplianceState(state).label if state else "",
                 "user": request.user,
             },
         )

@@ -294,7 +294,10 @@ def _table_parts(child) -> tuple[str, dict[str, str], list[str], list[list[str]]
     header: dict[str, str] = {}
     columns: list[str] = []
     rows: list[list[str]] = []
-    for name, sub in block.child_blocks.items():
+    footer = ("leader", "tabulator", "supervision")  # the signature line goes last, as on the form
+    names = [name for name in block.child_blocks if name not in footer] + [n for n in footer if n in block.child_blocks]
+    for name in names:
+        sub = block.child_blocks[name]
         value = child.value.get(name)
         if isinstance(sub, blocks.ListBlock):
             row_block = sub.child_block

@@ -50,19 +50,23 @@ def _send_on_commit(subject: str, body: str, users: Iterable) -> list[str]:
     return addresses
 
 
-def notify_task_started(*, task_state, role: str) -> list[str]:
+def notify_task_started(*, task_state, role: str, note: str = "") -> list[str]:
     from .selectors import unit_users_with_role
     from .workflow import item_of
 
     item = item_of(task_state)
     step = ROLE_STEP.get(role, "处理")
     requested_by = task_state.workflow_state.requested_by
+    people = list(unit_users_with_role(item, role))
+    if not people:
+        logger.warning("“%s”待%s，但所属单位没有设置%s。", item.title, step, Role(role).label)
     body = (
         f"公开事项“{item.title}”已提交，请您{step}。\n"
-        f"提交人：{_person(requested_by)}\n"
+        + (f"说明：{note}\n" if note else "")
+        + f"提交人：{_person(requested_by)}\n"
         f"审核审批页面：{_admin_url('wagtailadmin_pages:edit', item.pk)}\n"
     )
-    return _send_on_commit(f"【党务公开】待{step}：{item.title}", body, unit_users_with_role(item, role))
+    return _send_on_commit(f"【党务公开】待{step}：{item.title}", body, people)
 
 
 def notify_rejected(*, task_state, user) -> list[str]:

@@ -20,7 +20,7 @@ It points the reviewer at what to check; it never decides. What it looks for:
 - 银行卡号: 16–19 digits (or groups of four separated by spaces or hyphens) passing the Luhn
   check, not inside a longer run of digits and not already an ID number.
 
-Text is NFKC-normalised first, so full-width digits (１３８…) are found too. Values are
+Full-width digits and letters (１３８…, Ｘ) are read as ASCII, so they are found too. Values are
 reported masked (440203********123X, 138****5678, 6222********1234): findings are stored
 with the task state and shown in mails and screens, which must not copy personal data.
 """
@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from html import unescape
@@ -139,8 +138,14 @@ def mask_bank_card(number: str) -> str:
 # --- scanning ------------------------------------------------------------------------------
 
 
+# Full-width digits, letters, "+", "-", "*" (１３８…, Ｘ) to ASCII, one character for one,
+# so that positions and the surrounding Chinese punctuation stay as written.
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code - 0xFEE0).isalnum() or chr(code - 0xFEE0) in "+-*"}
+_FULLWIDTH[0x3000] = 0x20  # ideographic space
+
+
 def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "")
+    return (text or "").translate(_FULLWIDTH)
 
 
 def html_text(html: str) -> str:

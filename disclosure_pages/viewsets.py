@@ -62,7 +62,8 @@ class UnitMembershipViewSet(ModelViewSet):
     index_view_class = MembershipIndexView
     form_fields = ["user", "unit", "role"]
     list_display = [
-        Column("user", label="用户"),
+        "user",
+        Column("name", label="姓名", accessor="user.get_full_name"),
         Column("unit_path", label="单位", accessor="unit.unit_path"),
         Column("role", label="角色", accessor="get_role_display"),
         DateColumn("created_at", label="创建时间"),
@@ -99,7 +100,12 @@ class SupervisorReachViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     form_fields = ["user", "root"]
-    list_display = [Column("user", label="用户"), Column("root", label="监督范围"), DateColumn("created_at", label="创建时间")]
+    list_display = [
+        "user",
+        Column("name", label="姓名", accessor="user.get_full_name"),
+        Column("root", label="监督范围"),
+        DateColumn("created_at", label="创建时间"),
+    ]
     search_fields = ["user__username", "user__first_name", "user__last_name", "root__title"]
     ordering = ["root__path", "user__username"]
 

@@ -22,7 +22,6 @@ Decisions taken here (see also the module docstring of prescreen.py):
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django import forms
@@ -38,8 +37,6 @@ from wagtail.models import Page, Revision, Task, TaskState
 from . import prescreen
 from .choices import DiscloseOpinion, LeaderOpinion, Role, Scope, SecrecyOpinion
 from .permissions import approval_publishes, roles_for
-
-logger = logging.getLogger(__name__)
 
 WORKFLOW_NAME = "党务公开审批流程"
 REVIEW_TASK_NAME = "审核（分管负责人）"
@@ -182,7 +179,8 @@ class ReviewActionForm(forms.Form):
     request_leader_approval = forms.BooleanField(
         label="报主要负责人审批",
         required=False,
-        help_text="种子文件002第十五条：重要信息必须经部门（单位）主要负责人审核同意后方可发布。目录标注为重要信息的事项一律报批。",
+        help_text="种子文件002第十五条：重要信息必须经部门（单位）主要负责人审核同意后方可发布。目录标注为重要信息的事项一律报批；"
+        "其余事项不勾选时，审核通过即发布（设有定时发布时间的，到时发布）。",
     )
     prescreen_confirmed = forms.BooleanField(
         label="已核实自动预审提示",
@@ -202,7 +200,8 @@ class ReviewActionForm(forms.Form):
         if task_state is not None:
             public, findings = review_target(task_state)
         for field, message in review_errors(self.action, data, public=public, findings=findings).items():
-            self.add_error(None if field == "__all__" else field, message)
+            if field not in self.errors:  # a required field already says so
+                self.add_error(None if field == "__all__" else field, message)
         return data
 
 
@@ -231,7 +230,8 @@ class LeaderActionForm(forms.Form):
     def clean(self):
         data = super().clean()
         for field, message in leader_errors(self.action, data).items():
-            self.add_error(None if field == "__all__" else field, message)
+            if field not in self.errors:
+                self.add_error(None if field == "__all__" else field, message)
         return data
 
 
@@ -311,10 +311,10 @@ class UnitRoleTaskMixin:
             workflow_state__object_id__in=page_ids_under(paths),
         )
 
-    def notify_started(self, task_state: TaskState) -> None:
+    def notify_started(self, task_state: TaskState, note: str = "") -> None:
         from .notifications import notify_task_started
 
-        notify_task_started(task_state=task_state, role=self.role)
+        notify_task_started(task_state=task_state, role=self.role, note=note)
 
 
 # --- tasks ----------------------------------------------------------------------------------
@@ -435,9 +435,10 @@ class LeaderApprovalTask(UnitRoleTaskMixin, Task):
             review_task = ReviewTask.objects.filter(workflow_tasks__workflow=workflow_state.workflow).first()
             if review_task is not None:
                 return review_task.start(workflow_state, user=user)
-        if self.why_needed(workflow_state):
+        why = self.why_needed(workflow_state)
+        if why:
             task_state = super().start(workflow_state, user=user)
-            self.notify_started(task_state)
+            self.notify_started(task_state, note=f"须主要负责人审批：{why}。")
             return task_state
         return self.skip(workflow_state, user=user)
 

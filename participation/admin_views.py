@@ -168,8 +168,12 @@ def _history(req: DisclosureRequest) -> list[dict[str, Any]]:
         if previous is None:
             fields = ["（创建）"]
         else:
-            delta = record.diff_against(previous, included_fields=[f.name for f in record.tracked_fields])
-            fields = [str(DisclosureRequest._meta.get_field(change.field).verbose_name) for change in delta.changes]
+            # diff_against() skips non-editable fields (tracking_number, rules): compare every tracked field.
+            fields = [
+                str(field.verbose_name)
+                for field in record.tracked_fields
+                if getattr(record, field.attname) != getattr(previous, field.attname)
+            ]
         user = record.history_user
         rows.append(
             {

@@ -1,23 +1,43 @@
 """Counting time limits in calendar days or working days, with paused intervals.
 
-`is_working_day` is the one place that knows the calendar. It counts Monday–Friday
-as working days. When the `deadlines` app exposes a holiday calendar (official
-holidays and make-up working days, 调休), repoint this one function to it; every
-due date of this app follows.
+`is_working_day` is the one place that knows the calendar: the `deadlines` app's
+holiday calendar (official holidays and make-up working days, 调休), which
+administrators edit.
 """
 
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 WEEKDAYS = "一二三四五六日"
 
 
+_CALENDAR_TTL = 60.0
+_calendar_cache: tuple[float, object] | None = None
+
+
+def _calendar():
+    """The deadlines app's holiday calendar (official holidays and 调休 days), reloaded every minute."""
+    global _calendar_cache
+    from deadlines.calendar import WorkCalendar
+
+    now = time.monotonic()
+    if _calendar_cache is None or now - _calendar_cache[0] > _CALENDAR_TTL:
+        _calendar_cache = (now, WorkCalendar.from_db())
+    return _calendar_cache[1]
+
+
+def reset_calendar_cache() -> None:
+    global _calendar_cache
+    _calendar_cache = None
+
+
 def is_working_day(day: datetime.date) -> bool:
-    """True on a working day. Weekends only for now: see the module docstring."""
-    return day.weekday() < 5
+    """True on a working day: weekends and the admin-edited holidays are off, 调休 Saturdays are worked."""
+    return _calendar().is_working_day(day)
 
 
 def cn_date(day: datetime.date) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import transaction
 
 from search.backends import get_backend
 from search.backends.base import SearchBackend
@@ -28,7 +29,10 @@ def synonym_groups() -> list[list[str]]:
 
 
 def forget_synonyms() -> None:
+    """After an edit: now (this request sees it at once) and again after the
+    commit (a request in between may have cached the old list)."""
     cache.delete(SYNONYMS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(SYNONYMS_CACHE_KEY))
 
 
 def public_search(query: SearchQuery) -> SearchResults:

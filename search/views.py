@@ -8,7 +8,7 @@ import logging
 
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from search import presentation
 from search.query import MAX_QUERY_LENGTH, SearchQuery, SearchResults
@@ -32,7 +32,7 @@ def _run(query: SearchQuery) -> SearchResults | None:
         return None
 
 
-@require_GET
+@require_safe
 def search_page(request):
     query = SearchQuery.from_params(request.GET)
     results = _run(query)
@@ -60,7 +60,7 @@ def search_page(request):
     return render(request, "search/search.html", context, status=503 if unavailable else 200)
 
 
-@require_GET
+@require_safe
 def search_api(request):
     """``{"total", "results": [...], "facets": {name: [{"value", "count"}]}}``
     plus the page numbers and whether the query was cut short."""

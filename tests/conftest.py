@@ -53,3 +53,13 @@ def unit(db):
 @pytest.fixture
 def item_factory(db):
     return make_item
+
+
+@pytest.fixture(autouse=True)
+def fresh_working_day_calendar():
+    """The participation clock caches the holiday calendar for a minute; each test starts afresh."""
+    from participation.clock import reset_calendar_cache
+
+    reset_calendar_cache()
+    yield
+    reset_calendar_cache()

@@ -402,7 +402,7 @@ class EmbeddedBackend(SearchBackend):
     def ping(self) -> bool:
         try:
             self._con.execute("SELECT count(*) FROM docs").fetchone()
-        except apsw.Error:
+        except (apsw.Error, OSError):  # OSError: the index directory cannot be created
             logger.exception("embedded search index %s unusable", self.path)
             return False
         return True

@@ -64,13 +64,19 @@ def test_reviewer_and_leader_sign_their_parts_with_dates(wj_item, user_named):
         secrecy_opinion="需脱密处理",
         secrecy_reason="已删去个人手机号码",
     )
-    form = approval_form_record_leader(item=wj_item, user=user_named("wj_leader"), opinion="agree", reason="同意社会公开")
+    form = approval_form_record_leader(
+        item=wj_item, user=user_named("wj_leader"), opinion="agree", reason="同意社会公开"
+    )
 
     assert (form.disclose_opinion, form.secrecy_opinion) == ("agree", "declassify")
     assert form.reviewer == user_named("wj_reviewer")
     assert form.reviewer_opinion == "同意公开。属于公开目录1-1-1规定内容"
     assert form.reviewed_on == timezone.localdate()
-    assert (form.leader, form.leader_decision, form.leader_on) == (user_named("wj_leader"), "agree", timezone.localdate())
+    assert (form.leader, form.leader_decision, form.leader_on) == (
+        user_named("wj_leader"),
+        "agree",
+        timezone.localdate(),
+    )
     assert "同意社会公开" in form.leader_opinion
 
 
@@ -163,8 +169,20 @@ def test_form_pdf_reads_back_with_labels_values_and_ticks(wj_item, user_named):
     text = pdf_text(approval_form_pdf(form))
 
     assert "武江区区委办党务公开事项审批表" in text
-    for label in ("部门", "填表日期", "公开内容", "公开时间", "公开要求", "公开方式", "公开范围", "公开平台",
-                  "公开意见", "保密审核", "分管领导意见", "主要领导意见"):
+    for label in (
+        "部门",
+        "填表日期",
+        "公开内容",
+        "公开时间",
+        "公开要求",
+        "公开方式",
+        "公开范围",
+        "公开平台",
+        "公开意见",
+        "保密审核",
+        "分管领导意见",
+        "主要领导意见",
+    ):
         assert label in text, label
     assert "2026年度班子成员分工调整" in text
     assert "2026年3月上旬" in text

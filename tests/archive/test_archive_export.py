@@ -50,7 +50,13 @@ def test_export_writes_catalogue_and_valid_bag(tmp_path, volume_records):
     with zipfile.ZipFile(zip_path) as archive:
         names = set(archive.namelist())
         root = f"韶关市-武江区-区委办-{year}"
-        for member in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt", "data/归档文件目录.pdf"):
+        for member in (
+            "bagit.txt",
+            "bag-info.txt",
+            "manifest-sha256.txt",
+            "tagmanifest-sha256.txt",
+            "data/归档文件目录.pdf",
+        ):
             assert f"{root}/{member}" in names, member
         for record in (first, second):
             for member in ("record.json", "content.html", "approval_form.pdf"):
@@ -74,7 +80,9 @@ def test_a_tampered_bag_fails_validation(tmp_path, volume_records):
         archive.extractall(tmp_path / "unzipped")
     (root,) = (tmp_path / "unzipped").iterdir()
     record_json = root / "data" / volume_records[0].number / "record.json"
-    record_json.write_text(record_json.read_text(encoding="utf-8").replace("卷内第一件", "卷内第一件（改）"), encoding="utf-8")
+    record_json.write_text(
+        record_json.read_text(encoding="utf-8").replace("卷内第一件", "卷内第一件（改）"), encoding="utf-8"
+    )
 
     with pytest.raises(bagit.BagValidationError):
         bagit.Bag(str(root)).validate()

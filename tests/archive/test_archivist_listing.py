@@ -97,7 +97,9 @@ def test_volume_catalogue_pdf_from_the_admin(client, archivist, filed):
     form = client.get(reverse("archive_volume"), {"unit": filed.unit_id, "year": filed.year})
     assert form.status_code == 200 and "导出归档卷" in form.content.decode()
 
-    response = client.post(reverse("archive_volume"), {"unit": filed.unit_id, "year": filed.year, "output": "catalogue"})
+    response = client.post(
+        reverse("archive_volume"), {"unit": filed.unit_id, "year": filed.year, "output": "catalogue"}
+    )
 
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)

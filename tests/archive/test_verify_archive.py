@@ -109,3 +109,11 @@ def test_unknown_unit_is_a_clear_error():
     code, out, err = run("--unit", "韶关市/不存在的单位")
     assert code == 1
     assert "找不到单位“韶关市/不存在的单位”" in err
+
+
+def test_a_live_item_without_a_record_is_reported(wj_item):
+    # make_item publishes directly (as an import would) without filing: the check must notice.
+    code, out, err = run("--unit", WJ)
+
+    assert code == 1
+    assert f"已发布的事项“{wj_item.title}”（编号 {wj_item.pk}）的现行版本没有归档记录" in err

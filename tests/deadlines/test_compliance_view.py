@@ -116,7 +116,9 @@ def test_unknown_export_format_is_404(client, admin_login):
 def test_pdf_export_has_extractable_chinese(client, admin_login, unit, tmp_path):
     admin_login("wj_supervisor")
     one = unit("韶关市/武江区/区委办")
-    response = client.get(reverse("deadlines:compliance_export", args=["pdf"]) + f"?year=2026&scope={one.pk}")
+    response = client.get(
+        reverse("deadlines:compliance_export", args=["pdf"]) + f"?year=2026&scope={one.pk}&schedule=immediate"
+    )
     assert response["Content-Type"] == "application/pdf"
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(response.content)
@@ -124,3 +126,4 @@ def test_pdf_export_has_extractable_chinese(client, admin_login, unit, tmp_path)
     text = re.sub(r"\s*\n\s*", "", text)  # long period lists wrap
     assert "党务公开时限督查表（2026年）" in text
     assert "韶关市/武江区/区委办" in text and "党员发展情况" in text and "零上报" in text and "未公开（已逾期19天）" in text
+    assert "时限规则：即时（事后5日内）" in text and "班子成员情况及分工" not in text

@@ -89,7 +89,9 @@ def test_tiaoli_20_working_days_from_receipt_and_an_extension(make_request, user
     request_extend(request=req, actor=lk_editor, days=20, reason="需要调取档案，经负责人同意延期")
     req.refresh_from_db()
     deadlines = request_deadlines(req, today=D("2026-03-06"))
-    assert deadlines.answer.due == D("2026-04-27")
+    # 40 working days: weekends and the 清明节 holiday Monday (2026-04-06) are skipped.
+    assert deadlines.answer.due == D("2026-04-28")
+    assert D("2026-04-06") in deadlines.answer.rest_days_skipped
     assert any("延长20个工作日" in step for step in deadlines.answer.steps)
     with pytest.raises(RequestError, match="不允许（再）延期"):
         request_extend(request=req, actor=lk_editor, days=1, reason="再延")

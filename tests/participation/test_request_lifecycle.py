@@ -58,7 +58,8 @@ def test_submission_gives_tracking_number_and_code_shown_once(client, unit):
     again = client.get("/requests/received/").content.decode()
     assert code not in again and "只在提交后显示一次" in again
     stored = DisclosureRequest.objects.get(tracking_number=number)
-    assert code not in stored.secret_hash and stored.secret_hash.startswith("md5$")  # a salted hash (MD5 in tests)
+    assert code not in stored.secret_hash and code.replace("-", "") not in stored.secret_hash
+    assert stored.secret_hash.startswith("sha256$")  # only a salted hash is kept
     assert stored.status == RequestStatus.SUBMITTED
     assert stored.events.get().action == EventAction.SUBMITTED
 
@@ -131,6 +132,7 @@ def test_full_lifecycle_through_the_admin(client, unit, staff):
         assert label in detail
     assert "武江区委办 录入人" in detail  # who acted
     assert req.history.count() >= 5  # django-simple-history keeps every version of the row
+    assert "变更记录" in detail and "办理状态、受理时间" in detail and "申请编号" in detail
 
     client.logout()
     client.post("/requests/status/", {"tracking_number": number, "code": code})
@@ -199,3 +201,12 @@ def test_admin_menu_shows_participation_to_handlers_only(client, staff, user_nam
     assert "/admin/participation/requests/" not in client.get("/admin/").content.decode()
     refused = client.get("/admin/participation/requests/")
     assert (refused.status_code, refused["Location"]) == (302, "/admin/")  # Wagtail's "no permission" redirect
+
+
+def test_admin_listing_pages_keep_the_filters(client, make_request, staff):
+    for _ in range(51):
+        make_request()
+    client.force_login(staff("wj_editor"))
+    page = client.get("/admin/participation/requests/?status=submitted&due=open").content.decode()
+    assert "第 1 / 2 页，共 51 条" in page
+    assert "?status=submitted&amp;due=open&amp;page=2" in page

@@ -122,22 +122,27 @@ def site_backend(request: pytest.FixtureRequest, settings: Any, tmp_path: Path, 
     """The site's search backend (search.backends.get_backend()), empty."""
     from search.backends import get_backend, reset_backend
 
+    es: ElasticsearchBackend | None = None
     if request.param == "embedded":
         settings.ELASTICSEARCH_URL = ""
         settings.SEARCH_EMBEDDED_PATH = tmp_path / "site-index.sqlite3"
     else:
         osmem = request.param == "osmem"
-        settings.ELASTICSEARCH_URL = request.getfixturevalue("osmem_url") if osmem else os.environ["ELASTICSEARCH_URL"]
-        settings.SEARCH_INDEX_PREFIX = f"test-site-{uuid.uuid4().hex[:12]}"
+        url = request.getfixturevalue("osmem_url") if osmem else os.environ["ELASTICSEARCH_URL"]
+        # The same kind of backend as the site's, kept aside to drop the test's indices at the end
+        # (the site's own may have been replaced meanwhile, when a test changes the settings).
+        es = make_es_backend(url, osmem=osmem)
+        settings.ELASTICSEARCH_URL = url
+        settings.SEARCH_INDEX_PREFIX = es.alias
         settings.SEARCH_ELASTICSEARCH_OPTIONS = {"node_class": PlainJsonNode} if osmem else {}
         settings.SEARCH_ELASTICSEARCH_REFRESH = True  # see every change at once
-    backend = get_backend()
     try:
-        yield backend
+        yield get_backend()
     finally:
-        if isinstance(backend, ElasticsearchBackend):
-            backend.drop()
         reset_backend()
+        if es is not None:
+            es.drop()
+            es.close()
 
 
 @pytest.fixture
@@ -160,3 +165,15 @@ def demo_index(site_backend: SearchBackend) -> SearchBackend:
 
     index_rebuild(backend=site_backend)
     return site_backend
+
+
+@pytest.fixture(autouse=True)
+def _fresh_synonyms() -> Iterator[None]:
+    """Synonyms are cached; a test's rolled-back edits must not leak into the next test."""
+    from django.core.cache import cache
+
+    from search.selectors import SYNONYMS_CACHE_KEY
+
+    cache.delete(SYNONYMS_CACHE_KEY)
+    yield
+    cache.delete(SYNONYMS_CACHE_KEY)

@@ -63,7 +63,7 @@ def api(q: str = "", **params: Any) -> dict[str, Any]:
 
 
 def found_titles(q: str, **params: Any) -> list[str]:
-    return [hit["title"] for hit in api(q, per_page=50, **params)["results"]]
+    return [hit["title"] for hit in api(q, **{"per_page": 50, **params})["results"]]
 
 
 def facet_counts(q: str, name: str, **params: Any) -> dict[str, int]:

@@ -85,5 +85,10 @@ def approve_as_leader(client, item, action: str = "approve", **fields):
 
 
 def denied(response) -> bool:
-    """Wagtail's admin answers a PermissionDenied with a redirect to the dashboard (or a 403 for XHR)."""
-    return response.status_code == 403 or (response.status_code == 302 and response.url == reverse("wagtailadmin_home"))
+    """Wagtail's admin answers a PermissionDenied with a redirect to the dashboard (or a 403 for
+    XHR), and a user without admin access with the admin login."""
+    if response.status_code == 403:
+        return True
+    return response.status_code == 302 and (
+        response.url == reverse("wagtailadmin_home") or response.url.startswith(reverse("wagtailadmin_login"))
+    )

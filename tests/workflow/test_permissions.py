@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -150,3 +152,28 @@ def test_only_items_are_moderated(wj_item):
     assert not CatalogNodePage.objects.get(pk=node_for(WJ, "1-1").pk).has_workflow
     # New items created under a 三级 node are submitted to the workflow.
     assert node_for(WJ, "1-1-1").has_workflow
+
+
+def test_install_workflow_command_is_idempotent(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from wagtail.models import Workflow
+
+    out = StringIO()
+    call_command("install_workflow", stdout=out)
+    call_command("install_workflow", stdout=out)
+    workflow = Workflow.objects.get(name=WORKFLOW_NAME)
+    assert [task.name for task in workflow.tasks] == ["审核（分管负责人）", "审批（主要负责人）"]
+    assert "指定页面 1 个" in out.getvalue()
+
+
+def test_page_chooser_hides_other_units_internal_items(client, user_named):
+    internal = make_item(ZJ, "1-1-2", title="浈江区党内事项", scope="party")
+    public = make_item(ZJ, "1-1-2", title="浈江区社会公开事项", scope="public")
+    client.force_login(user_named("wj_editor"))
+    response = client.get(reverse("wagtailadmin_choose_page_child", args=[internal.get_parent().pk]))
+    assert response.status_code == 200
+    html = json.loads(response.content)["html"]
+    assert public.title in html
+    assert internal.title not in html

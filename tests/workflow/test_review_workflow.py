@@ -203,3 +203,12 @@ def test_review_modal_shows_the_opinion_fields(client, people, submitted):
     html = json.loads(client.get(url, **XHR).content)["html"]
     for label in ("公开意见", "保密审核", "需脱密处理", "报主要负责人审批", "自动预审"):
         assert label in html
+
+
+def test_reviewer_opens_the_item_with_the_review_actions(client, people, submitted):
+    client.force_login(people["wj_reviewer"])
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[submitted.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "审核通过" in html and "退回修改" in html
+    assert "自动预审" in html

@@ -32,5 +32,7 @@ class Command(BaseCommand):
             f"用时 {time.monotonic() - started:.1f} 秒。"
         )
         if not result.ok:
-            raise CommandError(f"{summary}发现 {result.bad_records} 条记录有问题（{len(result.problems)} 处）。", returncode=1)
+            raise CommandError(
+                f"{summary}发现 {result.bad_records} 条记录有问题（{len(result.problems)} 处）。", returncode=1
+            )
         self.stdout.write(self.style.SUCCESS(f"{summary}全部一致。"))

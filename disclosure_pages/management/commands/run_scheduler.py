@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 # (command name, interval in seconds)
-JOBS: list[tuple[str, int]] = [("publish_scheduled", 60)]
+JOBS: list[tuple[str, int]] = [("publish_scheduled", 60), ("send_reminders", 86400)]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,126 @@
+"""Leak probes: internal items (全体党员, 党支部委员) with attachments, and a revoked public item,
+are absent from every public surface — and their URLs give no hint that they exist."""
+
+import datetime
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from wagtail.documents.models import Document
+
+from disclosure_pages.models import ItemAttachment
+from disclosure_pages.selectors import find_unit
+from tests.builders import make_user
+
+pytestmark = pytest.mark.django_db
+LK = "龙口市/市科技局党支部"
+SECRET_WORDS = ["泄密探针甲", "泄密探针乙", "泄密探针丙"]
+
+
+def publish(item):
+    item.save_revision().publish()
+    return item
+
+
+@pytest.fixture
+def probes(item_factory, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        party = publish(item_factory(LK, "3-3-1", title="泄密探针甲 党费收缴情况", body="<p>泄密探针甲 内部数据</p>"))
+        committee = publish(item_factory(LK, "1-2-2", title="泄密探针乙 支委决策", body="<p>泄密探针乙 内部数据</p>"))
+        revoked = publish(item_factory(LK, "1-1-1", title="泄密探针丙 已撤消", body="<p>泄密探针丙 公开后撤消</p>"))
+        # a public control item, published the same way: the surfaces do show what they should
+        control = publish(
+            item_factory(LK, "1-1-2", title="对照探针 公开事项", body="<p>对照数据 公开内容</p>", published=datetime.date(2026, 11, 24))
+        )
+    documents = {}
+    for key, item in (("party", party), ("committee", committee), ("revoked", revoked)):
+        document = Document.objects.create(title=f"附件-{key}", file=ContentFile(b"%PDF-1.4 probe", name=f"{key}.pdf"))
+        ItemAttachment.objects.create(page=item, document=document, attribute="active")
+        documents[key] = document
+    with django_capture_on_commit_callbacks(execute=True):
+        revoked.unpublish()
+    return {"items": {"party": party, "committee": committee, "revoked": revoked}, "documents": documents, "control": control}
+
+
+def test_the_public_control_item_is_visible_everywhere(client, probes):
+    control = probes["control"]
+    assert client.get(control.url).status_code == 200
+    assert "对照探针 公开事项" in client.get("/feeds/rss/").content.decode()
+    assert control.full_url in client.get("/sitemap.xml").content.decode()
+    assert client.get(f"/api/items/{control.pk}/").status_code == 200
+    data = client.get("/api/search/", {"q": "对照数据"}).json()
+    assert [r["title"] for r in data["results"]] == ["对照探针 公开事项"]
+
+
+def assert_no_secret(body: str, where: str):
+    for word in SECRET_WORDS:
+        assert word not in body, f"{word} leaked on {where}"
+
+
+def without_path(html: str) -> str:
+    return re.sub(r"/[^\s\"'<>]*", "", html)
+
+
+def test_item_urls_are_plain_404s(client, probes):
+    missing = client.get("/龙口市/市科技局党支部/1/1-1/1-1-1/no-such-item/")
+    for key, item in probes["items"].items():
+        response = client.get(item.url)
+        assert response.status_code == 404, key
+        assert without_path(response.content.decode()) == without_path(missing.content.decode()), key
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/龙口市/", "/龙口市/市科技局党支部/", "/龙口市/市科技局党支部/3/", "/龙口市/市科技局党支部/1/1-2/1-2-2/",
+     "/韶关市/武江区/区委办/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml", "/api/items/?per_page=100",
+     "/feedback/", "/requests/"],
+)
+def test_public_pages_feeds_sitemap_api_show_no_probe(client, probes, path):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    assert_no_secret(response.content.decode(), path)
+
+
+def test_unit_feed_and_api_details(client, probes):
+    unit = find_unit(LK)
+    assert_no_secret(client.get(f"/feeds/unit/{unit.pk}/rss/").content.decode(), "unit feed")
+    for item in probes["items"].values():
+        assert client.get(f"/api/items/{item.pk}/").status_code == 404
+
+
+# Queries that match the probes' text without echoing the probe marker in the page itself.
+@pytest.mark.parametrize("query, only_probes", [("内部数据", True), ("公开后撤消", True), ("支委决策", True), ("党费收缴", False), ("", False)])
+def test_search_results_and_facets_show_no_probe(client, probes, query, only_probes):
+    page = client.get("/search/", {"q": query})
+    assert page.status_code == 200
+    assert_no_secret(page.content.decode(), f"search {query!r}")
+    data = client.get("/api/search/", {"q": query}).json()
+    assert_no_secret(str(data), f"api search {query!r}")
+    if only_probes:
+        assert data["total"] == 0
+        assert all(entry["count"] == 0 for values in data["facets"].values() for entry in values)
+
+
+def test_attachment_urls_are_not_served(client, probes):
+    for key, document in probes["documents"].items():
+        assert client.get(document.url).status_code == 404, key
+
+
+def test_a_member_of_another_unit_sees_nothing_either(client, probes):
+    client.force_login(make_user(unit_path="韶关市/武江区/区委办", role="committee"))
+    for item in probes["items"].values():
+        assert client.get(item.url).status_code == 404
+    assert_no_secret(client.get("/龙口市/市科技局党支部/").content.decode(), "unit page, other unit's member")
+    assert_no_secret(client.get("/search/", {"q": "内部数据"}).content.decode(), "search, other unit's member")
+
+
+def test_previews_and_admin_pdf_endpoints_need_the_admin(client, probes):
+    party = probes["items"]["party"]
+    for url in [
+        f"/admin/pages/{party.pk}/view_draft/",
+        f"/admin/pages/{party.pk}/edit/preview/",
+        f"/admin/pages/{party.pk}/",
+    ]:
+        response = client.get(url)
+        assert response.status_code in (302, 403, 404), url
+        assert_no_secret(response.content.decode(), url)
