@@ -16,6 +16,8 @@ from django.db import transaction
 from wagtail.models import Page, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from archive.services import archive_imported
+
 from .choices import Role
 from .models import DisclosureItemPage, PortalHomePage, RegionPage, SupervisorReach, UnitMembership, UnitPage
 from .selectors import catalog_nodes_by_code, unit_paths
@@ -188,7 +190,10 @@ def load_demo(*, with_items: bool = True, with_users: bool = True, progress: Cal
         load_organisation(home, report, progress)
         if with_items:
             progress("公开事项……")
-            items_imported_on_commit(load_items(report, progress))
+            ids = load_items(report, progress)
+            progress("归档演示事项……")
+            archive_imported(DisclosureItemPage.objects.filter(pk__in=ids).order_by("path"))
+            items_imported_on_commit(ids)
         if with_users:
             load_users(report)
     return report

@@ -190,6 +190,7 @@ def import_disclosures(
     dry_run: bool = False,
     user=None,
     progress: Callable[[int, int], None] = lambda done, total: None,
+    archiving: Callable[[int], None] = lambda total: None,
 ) -> ImportReport:
     report = ImportReport()
     validator = Validator()
@@ -226,5 +227,10 @@ def import_disclosures(
             if "<a " in line.body:
                 ReferenceIndex.create_or_update_for_object(item)
             progress(done, total)
+        # Filed inside the same transaction: an import that cannot be archived is not kept.
+        from archive.services import archive_imported
+
+        archiving(total)
+        archive_imported(DisclosureItemPage.objects.filter(pk__in=report.created_ids).order_by("path"))
         items_imported_on_commit(report.created_ids)
     return report

@@ -8,6 +8,7 @@ import logging
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from search import presentation
@@ -80,7 +81,7 @@ def search_api(request):
                 "unit": hit.unit,
                 "unit_path": hit.unit_path,
                 "catalog_code": hit.catalog_code,
-                "published_at": hit.published_at.isoformat(),
+                "published_at": timezone.localtime(hit.published_at).isoformat(),
                 "snippet": hit.snippet_html,
             }
             for hit in results.hits

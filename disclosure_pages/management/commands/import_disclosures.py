@@ -33,7 +33,12 @@ class Command(BaseCommand):
 
         with handle:
             try:
-                report = import_disclosures(handle, dry_run=options["dry_run"], progress=progress)
+                report = import_disclosures(
+                    handle,
+                    dry_run=options["dry_run"],
+                    progress=progress,
+                    archiving=lambda total: self.stdout.write(f"\n正在归档 {total} 条（写入档案记录）……"),
+                )
             except UnicodeDecodeError as exc:
                 raise CommandError(f"文件不是 UTF-8 编码：{exc}") from exc
         if report.errors:

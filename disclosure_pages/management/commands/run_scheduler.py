@@ -9,6 +9,7 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 
 # (command name, interval in seconds)
@@ -29,7 +30,9 @@ class Command(BaseCommand):
                 if now - last_run.get(name, -interval) >= interval:
                     last_run[name] = now
                     try:
-                        call_command(name, stdout=self.stdout, stderr=self.stderr)
+                        # One transaction per job: a publication and its archive record land together.
+                        with transaction.atomic():
+                            call_command(name, stdout=self.stdout, stderr=self.stderr)
                     except Exception as exc:  # one failing job must not stop the others
                         self.stderr.write(f"{timezone.localtime():%Y-%m-%d %H:%M:%S} {name} 失败：{exc}")
             if options["once"]:
