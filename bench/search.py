@@ -119,7 +119,9 @@ class WagtailDatabaseEngine:
         first_step = root.numchild + 1
         child_fields = [f for f in DisclosureItemPage._meta.local_concrete_fields if f.name != "page_ptr"]
         table = DisclosureItemPage._meta.db_table
-        columns = ", ".join([connection.ops.quote_name("page_ptr_id"), *(connection.ops.quote_name(f.column) for f in child_fields)])
+        columns = ", ".join(
+            [connection.ops.quote_name("page_ptr_id"), *(connection.ops.quote_name(f.column) for f in child_fields)]
+        )
         placeholders = ", ".join(["%s"] * (len(child_fields) + 1))
         sql = f"INSERT INTO {connection.ops.quote_name(table)} ({columns}) VALUES ({placeholders})"
         for start in range(0, len(docs), CHUNK):
@@ -223,7 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", nargs="?", type=int, default=100_000, help="items in the corpus (default 100000)")
     parser.add_argument("--wagtail-items", type=int, help="items for Wagtail's backend (default: all n)")
-    parser.add_argument("--wagtail-db", default=DEFAULT_SQLITE, help=f"throwaway database URL (default {DEFAULT_SQLITE})")
+    parser.add_argument(
+        "--wagtail-db", default=DEFAULT_SQLITE, help=f"throwaway database URL (default {DEFAULT_SQLITE})"
+    )
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args(argv)
 
@@ -268,7 +272,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     missed = [t for t in terms if emb_found[t] != truth[t]]
     print()
     print("embedded finds exactly the items containing each term" if not missed else f"embedded differs on: {missed}")
-    print(f"Wagtail finds {sum(wag_found.values()):,} of {sum(truth_wagtail.values()):,} term matches in the fields it indexes")
+    print(
+        f"Wagtail finds {sum(wag_found.values()):,} of {sum(truth_wagtail.values()):,} term matches in the fields it indexes"
+    )
     return 0
 
 

@@ -94,7 +94,9 @@ class Structure:
                 return cls({})
             pages = pages.filter(path__in=prefixes)
             catalog = catalog.filter(path__in=prefixes)
-        extra = {path: (code, time_limit) for path, code, time_limit in catalog.values_list("path", "code", "time_limit")}
+        extra = {
+            path: (code, time_limit) for path, code, time_limit in catalog.values_list("path", "code", "time_limit")
+        }
         nodes: dict[str, _Node] = {}
         for path, title, live, ct in pages.values_list("path", "title", "live", "content_type_id"):
             code, time_limit = extra.get(path, ("", ""))

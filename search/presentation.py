@@ -140,7 +140,9 @@ def selected_filters(path: str, query: SearchQuery) -> list[SelectedFilter]:
     for name, values in query.filters.items():
         for value in values:
             rest = {**query.filters, name: [v for v in values if v != value]}
-            chosen.append(SelectedFilter(FACET_LABELS[name], _label(name, value)[0], query_url(path, query, filters=rest)))
+            chosen.append(
+                SelectedFilter(FACET_LABELS[name], _label(name, value)[0], query_url(path, query, filters=rest))
+            )
     return chosen
 
 

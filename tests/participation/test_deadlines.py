@@ -129,7 +129,7 @@ def test_third_party_consultation_pause_moves_answer_due(make_request, user_name
     assert request_deadlines(req).answer.due == D("2026-03-27")  # 3-20 + 7 days
 
 
-def test_working_days_skip_a_weekend():
+def test_working_days_skip_a_weekend(db):
     friday = D("2026-03-06")
     result = count_due(start=friday, days=1, working_days=True)
     assert result.due == D("2026-03-09")
@@ -138,7 +138,7 @@ def test_working_days_skip_a_weekend():
     assert not is_working_day(D("2026-03-07")) and is_working_day(friday)
 
 
-def test_working_days_with_a_pause_across_a_weekend():
+def test_working_days_with_a_pause_across_a_weekend(db):
     result = count_due(
         start=D("2026-03-02"), days=5, working_days=True, pauses=[Interval(D("2026-03-04"), D("2026-03-06"))]
     )

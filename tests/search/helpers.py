@@ -26,7 +26,9 @@ LK = "龙口市/市科技局党支部"
 _seq = itertools.count(1)
 
 
-def draft_item(unit_path: str = WJ, code: str = "1-1-1", *, title: str, body: str = "", scope: str = "public", **fields: Any) -> DisclosureItemPage:
+def draft_item(
+    unit_path: str = WJ, code: str = "1-1-1", *, title: str, body: str = "", scope: str = "public", **fields: Any
+) -> DisclosureItemPage:
     """A new item that was never published: what an editor has after “保存草稿”."""
     node = node_for(unit_path, code)
     item = DisclosureItemPage(
@@ -52,7 +54,9 @@ def publish(item: DisclosureItemPage, user=None) -> DisclosureItemPage:
     return item
 
 
-def publish_new(unit_path: str = WJ, code: str = "1-1-1", *, title: str, body: str = "", scope: str = "public", **fields: Any) -> DisclosureItemPage:
+def publish_new(
+    unit_path: str = WJ, code: str = "1-1-1", *, title: str, body: str = "", scope: str = "public", **fields: Any
+) -> DisclosureItemPage:
     return publish(draft_item(unit_path, code, title=title, body=body, scope=scope, **fields))
 
 

@@ -94,7 +94,11 @@ def test_sync_is_quiet_when_nothing_is_due(site_backend):
 def test_commands_explain_an_unreachable_index(settings):
     if settings.ELASTICSEARCH_URL:
         settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
-        settings.SEARCH_ELASTICSEARCH_OPTIONS = {**settings.SEARCH_ELASTICSEARCH_OPTIONS, "request_timeout": 2, "max_retries": 0}
+        settings.SEARCH_ELASTICSEARCH_OPTIONS = {
+            **settings.SEARCH_ELASTICSEARCH_OPTIONS,
+            "request_timeout": 2,
+            "max_retries": 0,
+        }
     else:
         settings.SEARCH_EMBEDDED_PATH = "/dev/null/index.sqlite3"
     with pytest.raises(CommandError, match="无法连接检索索引") as failed:

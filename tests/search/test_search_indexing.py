@@ -44,7 +44,9 @@ def item(db):
 
 def test_document_carries_every_indexed_field(item):
     node = node_for(WJ, "1-1-4")
-    level1, level2, level3 = [n.title for n in CatalogNodePage.objects.ancestor_of(node, inclusive=True).order_by("depth")]
+    level1, level2, level3 = [
+        n.title for n in CatalogNodePage.objects.ancestor_of(node, inclusive=True).order_by("depth")
+    ]
     doc = document_for_item(item)
     assert doc is not None
     assert doc.title == "2026年上半年党费收缴情况"
@@ -74,8 +76,12 @@ def test_document_number_and_catalogue_names_are_searchable(item, embedded_site_
 
 
 def test_pdf_and_docx_text_is_extracted_in_the_task_and_stored(item, embedded_site_backend):
-    pdf = ItemAttachment.objects.create(page=item, document=make_document("明细.pdf", pdf_bytes("附件：鲲鹏专项经费明细表")))
-    word = ItemAttachment.objects.create(page=item, document=make_document("纪要.docx", docx_bytes("会议纪要", "蓝鲸项目")))
+    pdf = ItemAttachment.objects.create(
+        page=item, document=make_document("明细.pdf", pdf_bytes("附件：鲲鹏专项经费明细表"))
+    )
+    word = ItemAttachment.objects.create(
+        page=item, document=make_document("纪要.docx", docx_bytes("会议纪要", "蓝鲸项目"))
+    )
     assert document_for_item(item).attachments_text == ""  # nothing extracted while building in a request
     index_sync(item_ids=[item.pk])  # what the background task runs
     pdf.refresh_from_db()

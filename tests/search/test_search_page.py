@@ -30,13 +30,61 @@ def corpus(site_backend):
     """Six public items mentioning 鲲鹏 across regions, units, years and time
     limits, one internal item that says 鲲鹏 too, all sent to the index."""
     items = {
-        "wj_plan": make_item(WJ, "1-1-1", title="鲲鹏计划班子分工", body="<p>鲲鹏计划由书记牵头，鲲鹏小组具体落实。</p>", scope="public", period={"year": 2025}, published=day(2025, 3)),
-        "wj_dues": make_item(WJ, "1-1-4", title="党费收缴鲲鹏专项", body="<p>上半年鲲鹏专项党费按时收缴。</p>", scope="public", period={"year": 2026, "half": 1}, published=day(2026, 3)),
-        "zj": make_item(ZJ, "1-1-1", title="浈江区鲲鹏工作", body="<p>浈江区推进鲲鹏工作。</p>", scope="public", period={"year": 2026}, published=day(2026, 2)),
-        "city": make_item(CITY, "1-1-1", title="市委办鲲鹏通报", body="<p>鲲鹏通报全文。</p>", scope="public", period={"year": 2024}, published=day(2024, 5)),
-        "lk": make_item(LK, "1-1-1", title="龙口鲲鹏事项", body="<p>龙口市鲲鹏事项公开。</p>", scope="public", period={"year": 2026}, published=day(2026, 1)),
+        "wj_plan": make_item(
+            WJ,
+            "1-1-1",
+            title="鲲鹏计划班子分工",
+            body="<p>鲲鹏计划由书记牵头，鲲鹏小组具体落实。</p>",
+            scope="public",
+            period={"year": 2025},
+            published=day(2025, 3),
+        ),
+        "wj_dues": make_item(
+            WJ,
+            "1-1-4",
+            title="党费收缴鲲鹏专项",
+            body="<p>上半年鲲鹏专项党费按时收缴。</p>",
+            scope="public",
+            period={"year": 2026, "half": 1},
+            published=day(2026, 3),
+        ),
+        "zj": make_item(
+            ZJ,
+            "1-1-1",
+            title="浈江区鲲鹏工作",
+            body="<p>浈江区推进鲲鹏工作。</p>",
+            scope="public",
+            period={"year": 2026},
+            published=day(2026, 2),
+        ),
+        "city": make_item(
+            CITY,
+            "1-1-1",
+            title="市委办鲲鹏通报",
+            body="<p>鲲鹏通报全文。</p>",
+            scope="public",
+            period={"year": 2024},
+            published=day(2024, 5),
+        ),
+        "lk": make_item(
+            LK,
+            "1-1-1",
+            title="龙口鲲鹏事项",
+            body="<p>龙口市鲲鹏事项公开。</p>",
+            scope="public",
+            period={"year": 2026},
+            published=day(2026, 1),
+        ),
         # Newest, but the word is only once in the body: last by relevance, first by date.
-        "summary": make_item(WJ, "1-1-3", title="年度工作总结", body="<p>另见鲲鹏，全年工作平稳。</p>", scope="public", period={"year": 2026}, published=day(2026, 6)),
+        "summary": make_item(
+            WJ,
+            "1-1-3",
+            title="年度工作总结",
+            body="<p>另见鲲鹏，全年工作平稳。</p>",
+            scope="public",
+            period={"year": 2026},
+            published=day(2026, 6),
+        ),
     }
     internal = make_item(WJ, "1-1-1", title="党内鲲鹏名单", scope="party", published=day(2026, 4))
     index_sync(item_ids=[*(i.pk for i in items.values()), internal.pk])
@@ -69,7 +117,13 @@ def test_results_are_highlighted_in_titles_and_snippets(client, corpus):
 
 
 def test_document_text_is_escaped_and_only_marks_are_html(client, site_backend):
-    item = make_item(WJ, "1-1-1", title="<script>alert(1)</script>鲲鹏", body="<p>&lt;img src=x onerror=alert(1)&gt;鲲鹏</p>", scope="public")
+    item = make_item(
+        WJ,
+        "1-1-1",
+        title="<script>alert(1)</script>鲲鹏",
+        body="<p>&lt;img src=x onerror=alert(1)&gt;鲲鹏</p>",
+        scope="public",
+    )
     index_sync(item_ids=[item.pk])
     content = page(client, q="鲲鹏")
     assert "<script>alert(1)" not in content and "<img src=x" not in content
@@ -118,15 +172,22 @@ def test_facet_links_select_and_unselect_values(client, corpus):
     content = page(client, q="鲲鹏", region="武江区", year="2026")
     assert "找到与“<strong>鲲鹏</strong>”相关的公开信息 2 条" in content
     assert "区域：武江区" in content and "年度：2026年" in content  # the chosen filters
-    selected = [html.unescape(url) for url in re.findall(r'<a class="facet-option is-selected" href="([^"]+)"', content)]
-    assert sorted(selected) == sorted([link(q="鲲鹏", year="2026", escape=False), link(q="鲲鹏", region="武江区", escape=False)])
+    selected = [
+        html.unescape(url) for url in re.findall(r'<a class="facet-option is-selected" href="([^"]+)"', content)
+    ]
+    assert sorted(selected) == sorted(
+        [link(q="鲲鹏", year="2026", escape=False), link(q="鲲鹏", region="武江区", escape=False)]
+    )
     assert "相关的公开信息 4 条" in client.get(link(q="鲲鹏", year="2026", escape=False)).content.decode()
     assert "清除全部筛选" in content
 
 
 def test_unit_facet_shows_the_unit_with_its_region(client, corpus):
     content = page(client, q="鲲鹏")
-    assert '<span class="facet-label">区委办<span class="facet-detail">韶关市/武江区</span></span><span class="count">3</span>' in content
+    assert (
+        '<span class="facet-label">区委办<span class="facet-detail">韶关市/武江区</span></span><span class="count">3</span>'
+        in content
+    )
 
 
 # --- sorting and pagination ------------------------------------------------------------------
@@ -136,7 +197,14 @@ def test_relevance_ranks_title_matches_first_and_date_sort_newest_first(client, 
     relevance = found_titles("鲲鹏")
     assert relevance[-1] == "年度工作总结"
     by_date = found_titles("鲲鹏", sort="date")
-    assert by_date == ["年度工作总结", "党费收缴鲲鹏专项", "浈江区鲲鹏工作", "龙口鲲鹏事项", "鲲鹏计划班子分工", "市委办鲲鹏通报"]
+    assert by_date == [
+        "年度工作总结",
+        "党费收缴鲲鹏专项",
+        "浈江区鲲鹏工作",
+        "龙口鲲鹏事项",
+        "鲲鹏计划班子分工",
+        "市委办鲲鹏通报",
+    ]
     content = page(client, q="鲲鹏", sort="date")
     assert '<strong aria-current="true">按发布时间</strong>' in content
     assert content.index("年度工作总结") < content.index("市委办<mark>鲲鹏</mark>通报")
@@ -154,7 +222,13 @@ def test_blank_query_lists_everything_newest_first(client, corpus):
 @pytest.fixture
 def many(site_backend):
     items = [
-        make_item(ZJ, "1-1-1", title=f"蓝鲸第{i:02d}号通报", scope="public", published=day(2025, 1, 1) + datetime.timedelta(days=i))
+        make_item(
+            ZJ,
+            "1-1-1",
+            title=f"蓝鲸第{i:02d}号通报",
+            scope="public",
+            published=day(2025, 1, 1) + datetime.timedelta(days=i),
+        )
         for i in range(23)
     ]
     index_sync(item_ids=[i.pk for i in items])
@@ -242,7 +316,7 @@ def test_no_results_page_offers_help(client, corpus):
     assert "没有找到与“完全不存在的词语”相关的公开信息" in content
     assert "检查是否有错别字" in content
     assert "换用更少、更常用的词语" in content
-    assert f'{link(q="完全不存在的词语")}>去掉筛选条件</a>' in content
+    assert f"{link(q='完全不存在的词语')}>去掉筛选条件</a>" in content
     assert '从<a href="/">首页</a>按区域和单位浏览' in content
 
 
@@ -293,7 +367,11 @@ def test_api_answers_with_results_and_facets(corpus):
 def test_unreachable_index_gives_a_friendly_page_and_a_503(client, settings, corpus):
     if settings.ELASTICSEARCH_URL:
         settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
-        settings.SEARCH_ELASTICSEARCH_OPTIONS = {**settings.SEARCH_ELASTICSEARCH_OPTIONS, "request_timeout": 2, "max_retries": 0}
+        settings.SEARCH_ELASTICSEARCH_OPTIONS = {
+            **settings.SEARCH_ELASTICSEARCH_OPTIONS,
+            "request_timeout": 2,
+            "max_retries": 0,
+        }
     else:
         settings.SEARCH_EMBEDDED_PATH = "/dev/null/index.sqlite3"
     response = client.get("/search/", {"q": "鲲鹏"})

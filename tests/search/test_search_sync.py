@@ -159,7 +159,9 @@ def test_import_indexes_the_items_in_one_task(django_capture_on_commit_callbacks
     try:
         with django_capture_on_commit_callbacks(execute=True):
             items = [
-                make_item(WJ, "1-1-1", title=f"鲲鹏历史事项{i}", scope="public", published=datetime.date(2024, 1, i + 1))
+                make_item(
+                    WJ, "1-1-1", title=f"鲲鹏历史事项{i}", scope="public", published=datetime.date(2024, 1, i + 1)
+                )
                 for i in range(12)
             ]
             internal = make_item(WJ, "1-1-1", title="鲲鹏党内历史事项", scope="party")
@@ -226,9 +228,7 @@ def test_publish_succeeds_while_the_index_is_unreachable_and_sync_catches_up(
     assert "已同步 1 个事项的索引" in capsys.readouterr().out
 
 
-def test_unpublish_while_the_index_is_unreachable_is_caught_up_by_check_fix(
-    django_capture_on_commit_callbacks, outage
-):
+def test_unpublish_while_the_index_is_unreachable_is_caught_up_by_check_fix(django_capture_on_commit_callbacks, outage):
     with django_capture_on_commit_callbacks(execute=True):
         item = publish_new(WJ, "1-1-1", title="鲲鹏撤回事项")
     outage.start()

@@ -58,4 +58,7 @@ def test_admin_form_rejects_a_term_without_text(admin_client):
 
 
 def test_a_term_may_itself_contain_commas():
-    assert split_terms("三重一大 ↔ 重大事项决策、重要干部任免\n\n三重一大") == ["三重一大", "重大事项决策、重要干部任免"]
+    assert split_terms("三重一大 ↔ 重大事项决策、重要干部任免\n\n三重一大") == [
+        "三重一大",
+        "重大事项决策、重要干部任免",
+    ]

@@ -46,7 +46,9 @@ class Command(BaseCommand):
             raise CommandError(f"修复失败：{exc}", returncode=1) from exc
         after = index_check(backend=backend)
         if not after.ok:
-            raise CommandError(f"修复后仍有 {after.problems} 处不一致（可能有事项正在更新），请稍后再核对。", returncode=1)
+            raise CommandError(
+                f"修复后仍有 {after.problems} 处不一致（可能有事项正在更新），请稍后再核对。", returncode=1
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"已修复：补充 {len(report.missing)} 项，更新 {len(report.stale)} 项，删除 {len(report.orphaned)} 项。"
