@@ -33,6 +33,7 @@ migrate: install ## Apply database migrations
 
 demo: migrate ## Load the demo data from the source documents (safe to run twice)
 	$(PY) manage.py load_demo
+	$(PY) manage.py search_rebuild
 	$(PY) manage.py ensure_admin
 
 run: demo ## Install, migrate, load the demo, then serve http://127.0.0.1:8000 with the task worker and scheduler

@@ -31,8 +31,11 @@ def synonym_groups() -> list[list[str]]:
 def forget_synonyms() -> None:
     """After an edit: now (this request sees it at once) and again after the
     commit (a request in between may have cached the old list)."""
-    cache.delete(SYNONYMS_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(SYNONYMS_CACHE_KEY))
+    from cms.middleware import bump_version  # cached search pages would keep the old expansion
+
+    for forget in (lambda: cache.delete(SYNONYMS_CACHE_KEY), bump_version):
+        forget()
+        transaction.on_commit(forget)
 
 
 def public_search(query: SearchQuery) -> SearchResults:

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.models import Page
 
+from cms.middleware import bump_version
 from disclosure_pages.models import DisclosureItemPage
 from search.backends import get_backend
 from search.backends.base import SearchBackend
@@ -47,6 +48,14 @@ class IndexUnavailable(RuntimeError):
 class SyncReport:
     indexed: int = 0
     removed: int = 0
+
+
+def results_changed() -> None:
+    """Retire cached copies of public pages (cms.middleware caches anonymous
+    pages, /search/ and /api/search/ included). Publishing retires them too,
+    but the index changes later, in the background: without this a search
+    made in between would stay cached without the new item."""
+    bump_version()
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
@@ -85,6 +94,7 @@ def index_sync(*, item_ids: Iterable[int], backend: SearchBackend | None = None,
         backend.index(docs)
     if removed:
         backend.delete(removed)
+    results_changed()
     return SyncReport(indexed=len(docs), removed=len(removed))
 
 
@@ -96,6 +106,7 @@ def index_rebuild(
     backend = backend or get_backend()
     started = timezone.now()
     count = backend.rebuild(iter_documents(extract=extract), progress)
+    results_changed()
     pending_clear(before=started)
     return count
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -33,6 +34,9 @@ def _run(query: SearchQuery) -> SearchResults | None:
         return None
 
 
+# Read-only: outside ATOMIC_REQUESTS, so that on SQLite (IMMEDIATE transactions)
+# a search never takes the database write lock nor waits for a publisher.
+@transaction.non_atomic_requests
 @require_safe
 def search_page(request):
     query = SearchQuery.from_params(request.GET)
@@ -61,6 +65,7 @@ def search_page(request):
     return render(request, "search/search.html", context, status=503 if unavailable else 200)
 
 
+@transaction.non_atomic_requests
 @require_safe
 def search_api(request):
     """``{"total", "results": [...], "facets": {name: [{"value", "count"}]}}``

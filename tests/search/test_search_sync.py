@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks.backends.immediate import ImmediateBackend
@@ -289,3 +290,19 @@ def test_failed_update_is_re_enqueued_with_a_delay_when_the_task_backend_can_def
     assert retry.args_kwargs["args"] == [[item.pk], None, 1]
     assert retry.run_after > timezone.now() + datetime.timedelta(seconds=30)
     assert PendingIndexUpdate.objects.filter(item_id=item.pk).exists()
+
+
+def test_cached_search_page_shows_the_item_once_it_is_indexed(client, django_capture_on_commit_callbacks, settings):
+    cache.clear()
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60  # anonymous pages are cached in production
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            publish_new(WJ, "1-1-1", title="鲲鹏缓存事项")
+        # A reader searches after the publish but before the background update: cached.
+        assert "缓存事项" not in client.get("/search/", {"q": "鲲鹏"}).content.decode()
+        for callback in callbacks:
+            callback()  # the commit; the task indexes the item
+        assert "缓存事项" in client.get("/search/", {"q": "鲲鹏"}).content.decode()
+        assert api("鲲鹏")["total"] == 1
+    finally:
+        cache.clear()
