@@ -26,8 +26,10 @@ from .services import (
     item_create_published,
     items_imported_on_commit,
     region_get_or_create,
+    roles_sync,
     scope_value,
     unit_get_or_create,
+    workflow_install,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -196,5 +198,8 @@ def load_demo(*, with_items: bool = True, with_users: bool = True, progress: Cal
             items_imported_on_commit(ids)
         if with_users:
             load_users(report)
+        # The review workflow (审核 → 审批) on the home page, and the shared unit-user group.
+        workflow_install()
+        roles_sync()
     return report
 
