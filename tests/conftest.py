@@ -63,3 +63,9 @@ def fresh_working_day_calendar():
     reset_calendar_cache()
     yield
     reset_calendar_cache()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the browser tests last: Playwright's sync API keeps an event loop running in the
+    main thread, and Django refuses database calls from a thread with a running loop."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
