@@ -33,12 +33,16 @@ class Day:
 class WorkCalendar:
     """Which days are worked. Build it once per computation with `from_db()` (one query)."""
 
-    def __init__(self, entries: Iterable[tuple[datetime.date, str, str]] = ()):
+    def __init__(self, entries: Iterable[tuple] = ()):
+        """`entries`: (date, kind, name) or (date, kind, name, provisional) rows of the Holiday model."""
         self.holidays: dict[datetime.date, str] = {}
         self.workdays: dict[datetime.date, str] = {}
-        for day, kind, name in entries:
+        self.years: set[int] = set()
+        self.provisional_years: set[int] = set()
+        for day, kind, name, *rest in entries:
             (self.workdays if kind == HolidayKind.WORKDAY else self.holidays)[day] = name
-        self.years = {day.year for day in [*self.holidays, *self.workdays]}
+            (self.provisional_years if rest and rest[0] else self.years).add(day.year)
+        self.provisional_years -= self.years
         # Due dates computed on this calendar, by (schedule, period): thousands of rows share a few dozen.
         self.memo: dict = {}
 
@@ -46,11 +50,15 @@ class WorkCalendar:
     def from_db(cls) -> WorkCalendar:
         from .models import Holiday
 
-        return cls(Holiday.objects.values_list("date", "kind", "name"))
+        return cls(Holiday.objects.values_list("date", "kind", "name", "provisional"))
 
     def covers(self, year: int) -> bool:
-        """Whether the holiday arrangement of `year` has been entered."""
+        """Whether the official holiday arrangement of `year` has been entered."""
         return year in self.years
+
+    def is_provisional(self, year: int) -> bool:
+        """Whether `year` has only the statutory days, its 调休 arrangement not yet published."""
+        return year in self.provisional_years
 
     def day_off_reason(self, day: datetime.date) -> str | None:
         """Why `day` is not worked (holiday name or weekday), or None for a working day."""

@@ -27,10 +27,16 @@ class Holiday(models.Model):
         help_text="放假：法定节假日及因调休放假的日子（含其中的周末）；调休上班：因调休而上班的周六或周日。",
     )
     name = models.CharField("节日名称", max_length=20, help_text="如“春节”“国庆节”；调休上班日填写所对应的节日。")
+    provisional = models.BooleanField(
+        "暂定",
+        default=False,
+        help_text="按《全国年节及纪念日放假办法》推算的法定假日，当年调休安排尚未公布。"
+        "国务院办公厅公布后，请录入调休放假和调休上班日，并取消此项。",
+    )
 
     history = HistoricalRecords(verbose_name="节假日安排变更记录")
 
-    panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("kind")]), FieldPanel("name")]
+    panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("kind")]), FieldPanel("name"), FieldPanel("provisional")]
 
     class Meta:
         verbose_name = "节假日安排"
@@ -38,7 +44,8 @@ class Holiday(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.name}（{self.get_kind_display()}）"
+        flag = "，暂定" if self.provisional else ""
+        return f"{self.date:%Y-%m-%d} {self.name}（{self.get_kind_display()}{flag}）"
 
     def clean(self):
         super().clean()

@@ -209,8 +209,13 @@ class DueDate:
 
 
 def _coverage_notes(cal: WorkCalendar, *days: datetime.date) -> tuple[str, ...]:
-    missing = sorted({day.year for day in days if not cal.covers(day.year)})
-    return tuple(f"{year}年节假日安排尚未录入，仅按周六、周日计算；录入后自动重新计算。" for year in missing)
+    notes = []
+    for year in sorted({day.year for day in days if not cal.covers(day.year)}):
+        if cal.is_provisional(year):
+            notes.append(f"{year}年节假日安排尚未录入：暂按法定节假日和周六、周日计算，调休放假及调休上班日待国务院办公厅公布后录入；录入后自动重新计算。")
+        else:
+            notes.append(f"{year}年节假日安排尚未录入，仅按周六、周日计算；录入后自动重新计算。")
+    return tuple(notes)
 
 
 def _calendar_deadline(

@@ -33,8 +33,8 @@ class HolidayViewSet(SnippetViewSet):
     icon = "date"
     menu_label = "节假日安排"
     add_to_settings_menu = True
-    list_display = ["date", "name", "kind"]
-    list_filter = ["kind"]
+    list_display = ["date", "name", "kind", "provisional"]
+    list_filter = ["kind", "provisional"]
     ordering = ["-date"]
 
 

@@ -3,8 +3,8 @@
 Source: 国务院办公厅关于2025年、2026年部分节假日安排的通知, as carried by the `chinese-calendar`
 package 1.11.0 (frozen here so that the migration never changes with the package). 2025 is
 included because the demo data and last year's reminders still have periods due in it.
-2027 is not seeded: its arrangement was not in any data available when this was written;
-administrators enter it under 设置 → 节假日安排 once the State Council publishes it.
+2027's arrangement was not in any data available when this was written; 0004 seeds its statutory
+days as 暂定 and administrators complete it under 设置 → 节假日安排 once the State Council publishes it.
 """
 
 from django.db import migrations

@@ -86,6 +86,14 @@ def test_year_end_event_is_due_in_the_next_year(cal):
     assert any("2027年节假日安排尚未录入" in note for note in due.notes)
 
 
+def test_provisional_year_counts_its_statutory_days_and_says_so(cal):
+    # An event on Friday 2027-06-04: five days later is Wednesday 6/9, the statutory 端午 (seeded as 暂定).
+    due = due_date(Schedule.IMMEDIATE, event_period(D(2027, 6, 4)), cal)
+    assert due.before_roll == D(2027, 6, 9) and due.due == D(2027, 6, 10)
+    assert reasons(due.skipped) == [(D(2027, 6, 9), "端午节")]
+    assert any("暂按法定节假日" in note and "待国务院办公厅公布" in note for note in due.notes)
+
+
 def test_fixed_counts_working_days_over_national_day_and_its_make_up_saturday(cal):
     due = due_date(Schedule.FIXED, event_period(D(2026, 9, 30)), cal)
     # 10/1–10/7 off, 10/8 Thu, 10/9 Fri, 10/10 Sat make-up day, 10/11 Sun off, 10/12 Mon, 10/13 Tue.
@@ -106,10 +114,11 @@ def test_fixed_over_spring_festival_counts_the_make_up_saturday(cal):
 
 
 def test_fixed_due_date_follows_a_holiday_an_administrator_enters(cal):
+    # 2027 holds only its statutory days (10/1–10/3); the administrator adds a 调休 day off, 10/4.
     before = due_date(Schedule.FIXED, event_period(D(2027, 9, 30)), cal).due
-    Holiday.objects.create(date=D(2027, 10, 1), kind="holiday", name="国庆节")
+    Holiday.objects.create(date=D(2027, 10, 4), kind="holiday", name="国庆节")
     after = due_date(Schedule.FIXED, event_period(D(2027, 9, 30)), WorkCalendar.from_db()).due
-    assert (before, after) == (D(2027, 10, 7), D(2027, 10, 8))
+    assert (before, after) == (D(2027, 10, 8), D(2027, 10, 11))
 
 
 def test_staged_summary_is_due_at_year_end(cal):
