@@ -24,9 +24,10 @@ export TASKS_BACKEND=immediate
 echo "准备数据库（$WORK）……"
 $PY manage.py migrate --noinput -v 0
 $PY manage.py load_demo >/dev/null
+$PY manage.py search_rebuild >/dev/null
 $PY manage.py collectstatic --noinput -v 0
-ITEM=$($PY manage.py shell -c "from disclosure_pages.selectors import public_items; print(public_items().order_by('pk').first().url)")
-UNIT=$($PY manage.py shell -c "from disclosure_pages.selectors import find_unit; print(find_unit('韶关市/武江区/区委办').url)")
+ITEM=$($PY manage.py shell --no-imports -c "from disclosure_pages.selectors import public_items; print(public_items().order_by('pk').first().url)")
+UNIT=$($PY manage.py shell --no-imports -c "from disclosure_pages.selectors import find_unit; print(find_unit('韶关市/武江区/区委办').url)")
 URLS=("/" "$UNIT" "$ITEM" "/search/?q=%E5%85%9A%E8%B4%B9")
 NAMES=("首页" "单位页" "事项页" "搜索（党费）")
 

@@ -14,10 +14,10 @@ def mask_mobile(value) -> str:
     return MOBILE_RE.sub(r"\1****\3", str(value or ""))
 
 
-@register.inclusion_tag("includes/breadcrumbs.html")
-def breadcrumbs(page: Page):
-    ancestors = page.get_ancestors().filter(depth__gt=1).specific() if page else []
-    return {"ancestors": ancestors, "page": page}
+@register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context, page: Page):
+    ancestors = page.get_ancestors().filter(depth__gt=1) if page else []
+    return {"ancestors": ancestors, "page": page, "request": context.get("request")}
 
 
 @register.filter
