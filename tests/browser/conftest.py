@@ -63,7 +63,7 @@ def manage(env, *args: str, check: bool = True) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="session")
 def site(server_env):
     """Base URL of a running site with the demo data."""
-    for args in (["migrate", "--noinput"], ["load_demo"], ["ensure_admin"], ["collectstatic", "--noinput", "-v", "0"]):
+    for args in (["migrate", "--noinput"], ["load_demo"], ["search_rebuild"], ["ensure_admin"], ["collectstatic", "--noinput", "-v", "0"]):
         manage(server_env, *args)
     port = _free_port()
     process = subprocess.Popen(
