@@ -4,26 +4,17 @@ from __future__ import annotations
 
 from django.db import models
 
+# The opinions on the form are the workflow's own vocabulary, defined once.
+from disclosure_pages.choices import DiscloseOpinion, LeaderOpinion, SecrecyOpinion
+
+__all__ = [
+    "DiscloseOpinion", "FormState", "LeaderOpinion", "Platform", "RecordKind", "SecrecyOpinion", "choice_value",
+]
+
 
 class FormState(models.TextChoices):
     OPEN = "open", "填写中"
     USED = "used", "已用于发布"
-
-
-class DiscloseOpinion(models.TextChoices):
-    AGREE = "agree", "同意"
-    DISAGREE = "disagree", "不同意"
-
-
-class SecrecyOpinion(models.TextChoices):
-    PASS = "pass", "通过"
-    FAIL = "fail", "不通过"
-    DECLASSIFY = "declassify", "需脱密处理"
-
-
-class LeaderOpinion(models.TextChoices):
-    AGREE = "agree", "同意"
-    DISAGREE = "disagree", "不同意"
 
 
 class Platform(models.TextChoices):

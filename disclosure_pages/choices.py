@@ -94,6 +94,5 @@ class SecrecyOpinion(models.TextChoices):
     DECLASSIFY = "declassify", "需脱密处理"
 
 
-class LeaderOpinion(models.TextChoices):
-    AGREE = "agree", "同意"
-    DISAGREE = "disagree", "不同意"
+# 分管领导意见 and 主要领导意见 are given in the same words as 公开意见.
+LeaderOpinion = DiscloseOpinion
