@@ -6,6 +6,7 @@ set RATELIMIT_IP_META_KEY), a honeypot field instead of a CAPTCHA, size limits i
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,9 +22,6 @@ from .models import DisclosureRequest, Feedback
 from .selectors import find_request, published_feedback, request_deadlines
 from .services import RequestError, feedback_submit, request_clarify, request_submit, request_verify
 
-SUBMIT_RATE = "5/h"
-FEEDBACK_RATE = "5/h"
-STATUS_RATE = "30/h"
 NEW_REQUEST_KEY = "participation_new_request"
 VERIFIED_KEY = "participation_verified"
 NOT_FOUND = "申请编号或查询码不正确，或该申请不存在。请核对后重试。"
@@ -51,7 +49,7 @@ def request_index(request: HttpRequest) -> HttpResponse:
 
 def request_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if _limited(request, "submit", SUBMIT_RATE):
+        if _limited(request, "submit", settings.PARTICIPATION_SUBMIT_RATE):
             return _too_many(request)
         form = RequestForm(request.POST)
         if form.is_bot:
@@ -83,7 +81,7 @@ def request_received(request: HttpRequest) -> HttpResponse:
 
 def request_status(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if _limited(request, "status", STATUS_RATE):
+        if _limited(request, "status", settings.PARTICIPATION_STATUS_RATE):
             return _too_many(request)
         form = StatusCheckForm(request.POST)
         if form.is_valid():
@@ -137,7 +135,7 @@ def request_clarify_view(request: HttpRequest, number: str) -> HttpResponse:
     found = _verified(request, number)
     if found is None:
         return redirect(f"{reverse('participation:request_status')}?number={number[:20]}")
-    if _limited(request, "clarify", SUBMIT_RATE):
+    if _limited(request, "clarify", settings.PARTICIPATION_SUBMIT_RATE):
         return _too_many(request)
     form = ClarifyForm(request.POST)
     if form.is_valid():
@@ -172,7 +170,7 @@ def feedback_item(request: HttpRequest, item_id: int) -> HttpResponse:
 
 def _feedback(request: HttpRequest, *, unit: UnitPage, item: DisclosureItemPage | None) -> HttpResponse:
     if request.method == "POST":
-        if _limited(request, "feedback", FEEDBACK_RATE):
+        if _limited(request, "feedback", settings.PARTICIPATION_FEEDBACK_RATE):
             return _too_many(request)
         form = FeedbackForm(request.POST)
         if form.is_bot:

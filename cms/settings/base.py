@@ -185,6 +185,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 RATELIMIT_VIEW = "cms.views.ratelimited"
 LOGIN_RATE = env_str("LOGIN_RATE", "10/m")
+# Public participation forms, per address: requests (and clarifications), feedback, status checks.
+PARTICIPATION_SUBMIT_RATE = env_str("PARTICIPATION_SUBMIT_RATE", "5/h")
+PARTICIPATION_FEEDBACK_RATE = env_str("PARTICIPATION_FEEDBACK_RATE", "5/h")
+PARTICIPATION_STATUS_RATE = env_str("PARTICIPATION_STATUS_RATE", "30/h")
 # Seconds anonymous public pages stay cached (0: off). Publishing retires the cache at once.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0)
 

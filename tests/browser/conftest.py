@@ -50,6 +50,10 @@ def server_env(tmp_path_factory):
         "TASKS_BACKEND": "immediate",
         "ADMIN_PASSWORD": ADMIN_PASSWORD,
         "LOGIN_RATE": "1000/m",
+        # One server serves the whole browser session: the forms' per-address limits must not add up across tests.
+        "PARTICIPATION_SUBMIT_RATE": "1000/h",
+        "PARTICIPATION_FEEDBACK_RATE": "1000/h",
+        "PARTICIPATION_STATUS_RATE": "1000/h",
     }
     return env
 

@@ -163,3 +163,11 @@ def test_script_in_every_feedback_field_is_escaped_everywhere(client, unit, staf
     client.force_login(editor)
     assert_escaped(client.get("/admin/participation/feedback/").content.decode(), payload)
     assert_escaped(client.get(f"/admin/participation/feedback/{feedback.pk}/").content.decode(), payload)
+
+
+def test_limits_are_settings_an_operator_can_change(client, unit, settings):
+    settings.PARTICIPATION_FEEDBACK_RATE = "2/h"
+    url = f"/feedback/unit/{unit(WJ).pk}/"
+    for _ in range(2):
+        assert client.post(url, {"kind": "opinion", "content": "建议按月公开党费", "website": ""}).status_code != 429
+    assert client.post(url, {"kind": "opinion", "content": "第三条", "website": ""}).status_code == 429
