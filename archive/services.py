@@ -289,11 +289,14 @@ class Filing:
     so a batch (an import of hundreds of items) locks each unit once, and looks each
     unit and catalogue node up once."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, defer_heads: bool = False) -> None:
         self.heads: dict[int, ArchiveChainHead] = {}
         self.sequences: dict[tuple[int, int], int] = {}
         self.units: dict[str, UnitPage | None] = {}
         self.nodes: dict[str, tuple[CatalogNodePage | None, list[str]]] = {}
+        # A batch writes each locked head once, at the end (flush_heads), not once per record.
+        self.defer_heads = defer_heads
+        self.moved_heads: set[int] = set()
 
     def head(self, unit: UnitPage) -> ArchiveChainHead:
         if unit.pk not in self.heads:
@@ -307,6 +310,17 @@ class Filing:
             self.sequences[key] = last or 0
         self.sequences[key] += 1
         return self.sequences[key]
+
+    def head_moved(self, head: ArchiveChainHead) -> None:
+        if self.defer_heads:
+            self.moved_heads.add(head.pk)
+        else:
+            head.save(update_fields=["head_hash", "length", "updated_at"])
+
+    def flush_heads(self) -> None:
+        for pk in sorted(self.moved_heads):
+            self.heads[pk].save(update_fields=["head_hash", "length", "updated_at"])
+        self.moved_heads.clear()
 
     @staticmethod
     def _prefixes(path: str) -> list[str]:
@@ -353,7 +367,7 @@ def _append(*, filing: Filing, unit: UnitPage, year: int, **fields: Any) -> Arch
     record.save()
     head.head_hash = record.content_hash
     head.length = record.chain_index
-    head.save(update_fields=["head_hash", "length", "updated_at"])
+    filing.head_moved(head)
     return record
 
 
@@ -488,7 +502,7 @@ def archive_imported(items: Iterable[DisclosureItemPage]) -> list[ArchiveRecord]
         .exclude(kind=RecordKind.REVOCATION)
         .values_list("item_ref", flat=True)
     )
-    filing = Filing()
+    filing = Filing(defer_heads=True)
     records = []
     for item in items:
         if item.pk in done or not item.live:
@@ -509,6 +523,7 @@ def archive_imported(items: Iterable[DisclosureItemPage]) -> list[ArchiveRecord]
                 filing=filing,
             )
         )
+    filing.flush_heads()
     return records
 
 

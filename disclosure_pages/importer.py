@@ -23,12 +23,14 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from .choices import Scope, scope_from_text
 from .models import CatalogNodePage, DisclosureItemPage, UnitPage
 from .selectors import catalog_nodes_by_code, unit_paths
-from .services import item_create_published, items_imported_on_commit
+from .services import items_create_published, items_imported_on_commit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 KNOWN_KEYS = {"unit", "catalog_code", "title", "body", "published_at", "doc_number", "scope"}
 SCOPE_WORDS = re.compile(r"社会|党内|党员|委员|纪检组|public|party|committee")
 TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+# Items written per round of bulk statements (and per progress report).
+BATCH = 500
 
 
 @dataclass
@@ -206,31 +208,38 @@ def import_disclosures(
         return report
 
     total = len(report.valid)
-    # One reference-index pass at the end instead of a queued task per saved row.
+    # One reference-index pass per linking item instead of a queued task per saved row.
     with transaction.atomic(), disable_reference_index_auto_update():
         slugs: dict[int, set[str]] = {}
-        for done, line in enumerate(report.valid, start=1):
-            if line.node.pk not in slugs:
-                slugs[line.node.pk] = set(line.node.get_children().values_list("slug", flat=True))
-            item = item_create_published(
-                node=line.node,
-                title=line.title,
-                body=line.body,
-                published_at=line.published_at,
-                doc_number=line.doc_number,
-                scope=line.scope,
+        created: list[DisclosureItemPage] = []
+        for start in range(0, total, BATCH):
+            batch = report.valid[start : start + BATCH]
+            items = items_create_published(
+                (
+                    {
+                        "node": line.node,
+                        "title": line.title,
+                        "body": line.body,
+                        "published_at": line.published_at,
+                        "doc_number": line.doc_number,
+                        "scope": line.scope,
+                        "period": {"year": timezone.localtime(line.published_at).year},
+                    }
+                    for line in batch
+                ),
                 user=user,
-                taken_slugs=slugs[line.node.pk],
-                period={"year": timezone.localtime(line.published_at).year},
+                taken_slugs=slugs,
             )
-            report.created_ids.append(item.pk)
-            if "<a " in line.body:
-                ReferenceIndex.create_or_update_for_object(item)
-            progress(done, total)
+            for line, item in zip(batch, items, strict=True):
+                if "<a " in line.body:
+                    ReferenceIndex.create_or_update_for_object(item)
+            created.extend(items)
+            report.created_ids.extend(item.pk for item in items)
+            progress(len(created), total)
         # Filed inside the same transaction: an import that cannot be archived is not kept.
         from archive.services import archive_imported
 
         archiving(total)
-        archive_imported(DisclosureItemPage.objects.filter(pk__in=report.created_ids).order_by("path"))
+        archive_imported(sorted(created, key=lambda item: item.path))
         items_imported_on_commit(report.created_ids)
     return report

@@ -100,3 +100,112 @@ def test_plain_text_body_is_escaped(tmp_path):
     path = write_jsonl(tmp_path, [good(1, body="1 < 2 & 3 > 2")])
     assert run(path)[2] is None
     assert "1 &lt; 2 &amp; 3 &gt; 2" in DisclosureItemPage.objects.get(title="2023年党费收缴情况（第1批）").body
+
+
+# --- the bulk path: tree, revisions, history, archive and indexes as item_create_published leaves them ---
+
+
+def _bulk_rows():
+    """Two units, three nodes that already hold demo items, a title repeated on other dates (slugs -2, -3)."""
+    rows = []
+    for n in range(6):
+        rows.append(good(100 + n, published_at=f"2021-0{n + 1}-15"))
+        rows.append({**good(200 + n), "catalog_code": "1-1-1", "published_at": f"2022-0{n + 1}-03"})
+        rows.append({"unit": "韶关市/武江区/区委办", "catalog_code": "1-1-1", "title": f"区委办历史事项{n}", "body": "历史内容", "published_at": f"2020-0{n + 1}-20"})
+    for n in range(3):
+        rows.append({**good(1), "title": "同名历史事项", "published_at": f"2019-0{n + 1}-01"})
+    return rows
+
+
+def test_bulk_import_keeps_the_tree_consistent(tmp_path, monkeypatch):
+    from wagtail.models import Page
+
+    from disclosure_pages import importer
+    from tests.builders import make_item, node_for
+
+    monkeypatch.setattr(importer, "BATCH", 4)  # several rounds, slugs carried from one to the next
+    nodes = [node_for(LK, "3-3-1"), node_for(LK, "1-1-1"), node_for("韶关市/武江区/区委办", "1-1-1")]
+    before = {node.pk: node.get_children().count() for node in nodes}
+    rows = _bulk_rows()
+    out, err, exc = run(write_jsonl(tmp_path, rows))
+    assert exc is None, err
+    assert f"已导入 {len(rows)}/{len(rows)}" in out and f"导入完成：{len(rows)} 条" in out
+
+    assert [len(problems) for problems in Page.find_problems()] == [0, 0, 0, 0, 0]
+    for node in nodes:
+        node.refresh_from_db()
+        children = list(node.get_children())
+        assert node.numchild == len(children) > before[node.pk]
+        paths = [child.path for child in children]
+        assert paths == sorted(paths) and len(set(paths)) == len(paths)
+        assert all(child.depth == node.depth + 1 and child.path.startswith(node.path) for child in children)
+        assert len({child.slug for child in children}) == len(children)
+    same = DisclosureItemPage.objects.filter(title="同名历史事项").order_by("path")
+    assert [item.slug for item in same] == ["同名历史事项", "同名历史事项-2", "同名历史事项-3"]
+    assert all(item.url_path == f"{item.get_parent().url_path}{item.slug}/" for item in same)
+
+    # treebeard carries on where the import stopped.
+    later = make_item(LK, "3-3-1", title="导入之后新建的事项")
+    assert later.path > max(same.values_list("path", flat=True))
+    assert [len(problems) for problems in Page.find_problems()] == [0, 0, 0, 0, 0]
+
+
+def test_each_bulk_imported_item_has_its_revision_history_archive_and_index(tmp_path):
+    from wagtail.models import Page
+
+    from archive.choices import RecordKind
+    from archive.models import ArchiveRecord
+    from archive.verify import verify_archive
+
+    rows = _bulk_rows()
+    out, err, exc = run(write_jsonl(tmp_path, rows))
+    assert exc is None, err
+    items = list(DisclosureItemPage.objects.filter(imported=True, title__in=[row["title"] for row in rows]))
+    assert len(items) == len(rows)
+    for item in items:
+        revision = item.live_revision
+        assert item.live and not item.has_unpublished_changes
+        assert revision is not None and item.latest_revision_id == revision.pk
+        assert revision.object_id == str(item.pk) and revision.content["title"] == item.title
+        assert revision.content["path"] == item.path and revision.content["body"] == item.body
+        assert item.latest_revision_created_at == revision.created_at and item.draft_title == item.title
+        assert revision.as_object().title == item.title
+        entries = list(PageLogEntry.objects.filter(page=item).order_by("pk"))
+        assert [entry.action for entry in entries] == ["wagtail.create", IMPORT_LOG_ACTION]
+        assert entries[1].revision_id == revision.pk and entries[1].label == item.title
+        assert entries[1].data == {"published_at": item.first_published_at.astimezone(importer_tz()).isoformat()}
+        (record,) = ArchiveRecord.objects.filter(item_ref=item.pk)
+        assert record.kind == RecordKind.IMPORT and record.revision_id == revision.pk
+        assert record.content == revision.content and record.title == item.title
+        # Wagtail's own (admin) search index holds it too, as a post_save would have put it there.
+        assert item.pk in {page.pk for page in Page.objects.search(item.title)}
+    for unit_path in (LK, "韶关市/武江区/区委办"):
+        from disclosure_pages.selectors import find_unit
+
+        verification = verify_archive(unit=find_unit(unit_path), check_files=False)
+        assert verification.ok, verification.problems
+
+
+def importer_tz():
+    from disclosure_pages.importer import SHANGHAI
+
+    return SHANGHAI
+
+
+def test_an_import_that_cannot_be_filed_leaves_nothing_behind(tmp_path, monkeypatch):
+    from wagtail.models import Page, Revision
+
+    import archive.services
+    from tests.builders import node_for
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("档案存储不可用")
+
+    monkeypatch.setattr(archive.services, "render_content_html", refuse)
+    node = node_for(LK, "3-3-1")
+    counts = (Page.objects.count(), Revision.objects.count(), PageLogEntry.objects.count(), node.get_children().count())
+    with pytest.raises(RuntimeError, match="档案存储不可用"):
+        run(write_jsonl(tmp_path, _bulk_rows()))
+    node.refresh_from_db()
+    assert (Page.objects.count(), Revision.objects.count(), PageLogEntry.objects.count(), node.numchild) == counts
+    assert [len(problems) for problems in Page.find_problems()] == [0, 0, 0, 0, 0]
