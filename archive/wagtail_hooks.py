@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from wagtail import hooks
+from wagtail.admin.widgets.button import Button
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
@@ -17,6 +18,7 @@ from disclosure_pages.models import UnitPage
 
 from . import admin_views
 from .models import ArchiveRecord
+from .selectors import approval_forms_for_item, can_view_approval_form
 
 ARCHIVIST_GROUP = "档案管理员"
 
@@ -160,3 +162,17 @@ def keep_filed_units(request, page):
         messages.error(request, format_html("“{}”下有归档记录，按档案保管期限不能删除。", page.title))
         return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
+
+
+@hooks.register("register_page_header_buttons")
+def approval_form_button(page, user, view_name, next_url=None):
+    """审批表（PDF） on an item's admin pages, for whoever may read its approval form."""
+    from disclosure_pages.models import DisclosureItemPage
+
+    if page.specific_class is None or not issubclass(page.specific_class, DisclosureItemPage):
+        return
+    form = approval_forms_for_item(page).first()
+    if form is not None and can_view_approval_form(user, form):
+        yield Button(
+            "审批表（PDF）", reverse("archive_item_approval_form_pdf", args=[page.pk]), icon_name="doc-full", priority=68
+        )

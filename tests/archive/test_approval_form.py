@@ -225,3 +225,20 @@ def test_form_title_uses_the_party_organisation_when_recorded(wj_item):
 
     assert "中共韶关市武江区委办公室支部委员会党务公开事项审批表" in text
     assert "2026年3月2日" in text
+
+
+def test_item_edit_page_links_the_approval_form_for_those_who_may_read_it(client, wj_item, user_named, outsider):
+    approval_form_for(wj_item)
+    pdf_url = reverse("archive_item_approval_form_pdf", args=[wj_item.pk])
+    edit_url = reverse("wagtailadmin_pages:edit", args=[wj_item.pk])
+
+    editor = user_named("wj_editor")
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+    page = client.get(edit_url)
+    assert page.status_code == 200
+    assert pdf_url in page.content.decode() and "审批表（PDF）" in page.content.decode()
+
+    client.force_login(outsider)
+    page = client.get(edit_url)
+    assert pdf_url not in page.content.decode()
