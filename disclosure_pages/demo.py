@@ -23,7 +23,7 @@ from .models import DisclosureItemPage, PortalHomePage, RegionPage, SupervisorRe
 from .selectors import catalog_nodes_by_code, unit_paths
 from .services import (
     catalog_install,
-    item_create_published,
+    items_create_published,
     items_imported_on_commit,
     region_get_or_create,
     roles_sync,
@@ -74,7 +74,9 @@ def ensure_home() -> PortalHomePage:
         root.add_child(instance=home)
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="党务公开平台")
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="党务公开平台"
+        )
     elif site.root_page_id != home.pk:
         old_root = site.root_page
         site.root_page = home
@@ -116,26 +118,30 @@ def load_items(report: DemoReport, progress: Callable[[str], None]) -> list[int]
     data = load_json("demo_items.json")
     units = unit_paths()
     created: list[int] = []
+    pending: list[dict[str, Any]] = []
+    planned: set[tuple[int, str]] = set()
 
     def add(target: UnitPage, nodes: dict, spec: dict[str, Any], **fmt: Any) -> None:
         node = nodes.get(spec["catalog_code"])
         if node is None:
             raise ValueError(f"演示数据引用了不存在的目录代码 {spec['catalog_code']}（{target.title}）")
         title = _render(spec["title"], **fmt)
-        if DisclosureItemPage.objects.child_of(node).filter(title=title).exists():
+        if (node.pk, title) in planned or DisclosureItemPage.objects.child_of(node).filter(title=title).exists():
             return
-        item = item_create_published(
-            node=node,
-            title=title,
-            body=_render(spec.get("body", ""), **fmt),
-            published_at=_published(spec["published_at"]),
-            period=spec.get("period"),
-            doc_number=spec.get("doc_number", ""),
-            scope=scope_value(spec.get("scope"), node.scope),
-            tables=spec.get("tables", []),
-            is_zero_report=bool(spec.get("zero_report")),
+        planned.add((node.pk, title))
+        pending.append(
+            dict(
+                node=node,
+                title=title,
+                body=_render(spec.get("body", ""), **fmt),
+                published_at=_published(spec["published_at"]),
+                period=spec.get("period"),
+                doc_number=spec.get("doc_number", ""),
+                scope=scope_value(spec.get("scope"), node.scope),
+                tables=spec.get("tables", []),
+                is_zero_report=bool(spec.get("zero_report")),
+            )
         )
-        created.append(item.pk)
 
     templates = data.get("standard_templates", {})
     for path, unit in units.items():
@@ -145,12 +151,13 @@ def load_items(report: DemoReport, progress: Callable[[str], None]) -> list[int]
         for code, specs in templates.items():
             for spec in specs if isinstance(specs, list) else [specs]:
                 add(unit, nodes, {"catalog_code": code, **spec}, unit=unit.title, region=unit.get_parent().title)
-    progress(f"  韶关市各单位标准目录事项：{len(created)}")
+    progress(f"  韶关市各单位标准目录事项：{len(pending)}")
     for spec in data.get("items", []):
         unit = units.get(spec["unit"])
         if unit is None:
             raise ValueError(f"演示数据引用了不存在的单位 {spec['unit']}")
         add(unit, catalog_nodes_by_code(unit), spec, unit=unit.title)
+    created = [item.pk for item in items_create_published(pending)]
     report.items = len(created)
     return created
 
@@ -159,7 +166,9 @@ def load_users(report: DemoReport) -> None:
     User = get_user_model()
     units = unit_paths()
     for username, name, unit_path, role in PERSONAS:
-        user, new = User.objects.get_or_create(username=username, defaults={"first_name": name, "is_staff": role != Role.MEMBER})
+        user, new = User.objects.get_or_create(
+            username=username, defaults={"first_name": name, "is_staff": role != Role.MEMBER}
+        )
         if new:
             user.set_password(DEMO_PASSWORD)
             user.save()
@@ -182,7 +191,9 @@ def _region_by_path(path: str) -> RegionPage:
     return parent
 
 
-def load_demo(*, with_items: bool = True, with_users: bool = True, progress: Callable[[str], None] = lambda s: None) -> DemoReport:
+def load_demo(
+    *, with_items: bool = True, with_users: bool = True, progress: Callable[[str], None] = lambda s: None
+) -> DemoReport:
     """Load everything; safe to run again (existing pages are matched by slug and title)."""
     report = DemoReport()
     # Demo items carry no links between pages; skip the per-save reference-index tasks.
@@ -202,4 +213,3 @@ def load_demo(*, with_items: bool = True, with_users: bool = True, progress: Cal
         workflow_install()
         roles_sync()
     return report
-
