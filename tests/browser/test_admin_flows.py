@@ -69,7 +69,7 @@ def _pdf_text(data: bytes) -> str:
 def _open_action(page, action: str):
     """From an item's edit page: the footer's action menu → `action`; returns its modal."""
     page.get_by_role("button", name="更多动作").click()
-    # The last step's button says it publishes too ("审批同意 和发布").
+    # The last step's button says it publishes too ("审批同意并发布").
     page.get_by_role("button", name=re.compile(f"^{action}")).click()
     dialog = page.locator(".modal-dialog")
     expect(dialog).to_be_visible()
