@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import tempfile
 import uuid
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.archive.conftest import pdf_text
 
 from .conftest import login, manage
 
@@ -55,15 +55,6 @@ def visitor(browser):
 def _awaiting_review(page):
     """The dashboard's panel of items waiting for the user's decision."""
     return page.locator("section").filter(has=page.get_by_role("heading", name="等待你的审查"))
-
-
-def _pdf_text(data: bytes) -> str:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "download.pdf"
-        path.write_bytes(data)
-        return subprocess.run(
-            ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
-        ).stdout
 
 
 def _open_action(page, action: str):
@@ -251,7 +242,7 @@ def test_archivist_downloads_an_approval_form_pdf(page, site, server_env):
     )
     data = Path(download.path()).read_bytes()
     assert data.startswith(b"%PDF")
-    text = _pdf_text(data)
+    text = pdf_text(data)
     assert "武江区区委办党务公开事项审批表" in text
     assert title in text
     assert "属于目录规定的公开内容" in text and "不涉及国家秘密和个人隐私" in text
@@ -262,6 +253,6 @@ def test_archivist_downloads_an_approval_form_pdf(page, site, server_env):
     assert response.headers["content-type"] == "application/pdf"
     form = response.body()
     assert form.startswith(b"%PDF")
-    form_text = _pdf_text(form)
+    form_text = pdf_text(form)
     assert "武江区区委办党务公开事项审批表" in form_text and title in form_text
     assert "部门：区委办" in form_text
