@@ -146,36 +146,15 @@ def _new_item(
 
 
 def item_create_published(
-    *,
-    node: CatalogNodePage,
-    title: str,
-    published_at: datetime.datetime,
-    body: str = "",
-    period: dict[str, Any] | None = None,
-    doc_number: str = "",
-    scope: str = "",
-    tables: list[dict[str, Any]] | None = None,
-    user=None,
-    taken_slugs: set[str] | None = None,
-    imported: bool = True,
-    is_zero_report: bool = False,
+    *, node: CatalogNodePage, user=None, taken_slugs: set[str] | None = None, **fields: Any
 ) -> DisclosureItemPage:
-    """Create an item that is already published (history: an import, not a workflow approval)."""
+    """Create an item that is already published (history: an import, not a workflow approval).
+
+    `fields` are `_new_item`'s: title, published_at, body, period, doc_number, scope, tables,
+    imported, is_zero_report."""
     if taken_slugs is None:
         taken_slugs = set(node.get_children().values_list("slug", flat=True))
-    item = _new_item(
-        node=node,
-        title=title,
-        published_at=published_at,
-        body=body,
-        period=period,
-        doc_number=doc_number,
-        scope=scope,
-        tables=tables,
-        taken_slugs=taken_slugs,
-        imported=imported,
-        is_zero_report=is_zero_report,
-    )
+    item = _new_item(node=node, taken_slugs=taken_slugs, **fields)
     # Callers validated the data already; skipping Page.full_clean here (treebeard's
     # add_child gives no way to pass clean=False) roughly halves the cost of a bulk import.
     item.full_clean = lambda *args, **kwargs: None
@@ -184,7 +163,7 @@ def item_create_published(
     item.live_revision = revision
     DisclosureItemPage.objects.filter(pk=item.pk).update(live_revision=revision)
     del item.full_clean
-    log(instance=item, action=IMPORT_LOG_ACTION, user=user, revision=revision, data={"published_at": published_at.isoformat()})
+    log(instance=item, action=IMPORT_LOG_ACTION, user=user, revision=revision, data={"published_at": item.first_published_at.isoformat()})
     return item
 
 
