@@ -15,6 +15,7 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
 from disclosure_pages.models import UnitPage
+from disclosure_pages.selectors import is_item_page
 
 from . import admin_views
 from .models import ArchiveRecord
@@ -167,9 +168,7 @@ def keep_filed_units(request, page):
 @hooks.register("register_page_header_buttons")
 def approval_form_button(page, user, view_name, next_url=None):
     """审批表（PDF） on an item's admin pages, for whoever may read its approval form."""
-    from disclosure_pages.models import DisclosureItemPage
-
-    if page.specific_class is None or not issubclass(page.specific_class, DisclosureItemPage):
+    if not is_item_page(page):
         return
     form = approval_forms_for_item(page).first()
     if form is not None and can_view_approval_form(user, form):

@@ -44,6 +44,11 @@ def visible_items(user) -> QuerySet[DisclosureItemPage]:
     return items if q is None else items.filter(q)
 
 
+def is_item_page(page: Page) -> bool:
+    """Whether `page` is a disclosure item, without loading its specific row."""
+    return page.specific_class is not None and issubclass(page.specific_class, DisclosureItemPage)
+
+
 def public_items() -> QuerySet[DisclosureItemPage]:
     """Live items everyone may read: what feeds, sitemap, API and search expose."""
     return DisclosureItemPage.objects.live().filter(scope=Scope.PUBLIC)

@@ -8,9 +8,9 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
 from .actions import REVOKE_LOG_ACTION
-from .models import DisclosureItemPage, ItemAttachment
+from .models import ItemAttachment
 from .permissions import can_revoke, can_view_history
-from .selectors import can_view_item, public_items
+from .selectors import can_view_item, is_item_page, public_items
 from .services import IMPORT_LOG_ACTION
 from .views import ItemCompareView, ItemHistoryView, ItemRevokeView
 from .viewsets import RolesViewSetGroup
@@ -68,17 +68,13 @@ def register_roles_viewsets():
     return RolesViewSetGroup()
 
 
-def _is_item(page) -> bool:
-    return page.specific_class is not None and issubclass(page.specific_class, DisclosureItemPage)
-
-
 class ItemHistoryButton(PageMenuItem):
     label = "事项履历"
     icon_name = "history"
     url_name = "disclosure_item_history"
 
     def is_shown(self, user):
-        return _is_item(self.page) and can_view_history(user, self.page)
+        return is_item_page(self.page) and can_view_history(user, self.page)
 
 
 class ItemRevokeButton(PageMenuItem):
@@ -87,7 +83,7 @@ class ItemRevokeButton(PageMenuItem):
     url_name = "disclosure_item_revoke"
 
     def is_shown(self, user):
-        return _is_item(self.page) and self.page.live and can_revoke(user, self.page)
+        return is_item_page(self.page) and self.page.live and can_revoke(user, self.page)
 
 
 @hooks.register("register_page_listing_more_buttons")
@@ -113,7 +109,7 @@ class RevokeMenuItem(ActionMenuItem):
         return (
             context["view"] == "edit"
             and page is not None
-            and _is_item(page)
+            and is_item_page(page)
             and page.live
             and can_revoke(context["request"].user, page)
         )
@@ -131,7 +127,7 @@ def register_revoke_menu_item():
 def revoke_instead_of_unpublish(menu_items, request, context):
     """A published item is taken down by 撤消 (reason, archive record, notice), not a bare unpublish."""
     page = context.get("page")
-    if page is not None and _is_item(page):
+    if page is not None and is_item_page(page):
         menu_items[:] = [item for item in menu_items if item.name != "action-unpublish"]
 
 
