@@ -7,6 +7,7 @@ Screenshots of failed tests are kept under test-artifacts/.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -15,6 +16,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -123,6 +125,19 @@ def page(browser, request):
         name = request.node.nodeid.replace("/", "_").replace("::", "__")
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
+
+
+RESULT = "RESULT:"
+
+
+def server_shell(env, code: str) -> Any:
+    """Run `code` in the test server's database and return what it prints as `RESULT:<json>`.
+
+    Only the marked line counts: the console mail backend prints the workflow's notices too."""
+    out = manage(env, "shell", "--no-imports", "-c", code).stdout
+    lines = [line for line in out.splitlines() if line.startswith(RESULT)]
+    assert lines, out[-2000:]
+    return json.loads(lines[-1][len(RESULT) :])
 
 
 def login(page, site: str, username: str, password: str, next_url: str = "/admin/") -> None:

@@ -8,7 +8,6 @@ screenshot shows where it stopped).
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from pathlib import Path
@@ -18,23 +17,13 @@ from playwright.sync_api import expect
 
 from tests.archive.conftest import pdf_text
 
-from .conftest import login, manage
+from .conftest import RESULT, login, server_shell
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "demo-2026"
 WJ = "韶关市/武江区/区委办"
 ZJ = "韶关市/浈江区/区委办"
-RESULT = "RESULT:"
-
-
-def _shell(server_env, code: str) -> dict:
-    """Run `code` in the server's database; it prints RESULT:<json>. (The console mail backend prints
-    the workflow's notices to stdout too, so the answer is the marked line.)"""
-    out = manage(server_env, "shell", "--no-imports", "-c", code).stdout
-    lines = [line for line in out.splitlines() if line.startswith(RESULT)]
-    assert lines, out[-2000:]
-    return json.loads(lines[-1][len(RESULT) :])
 
 
 def _as(page, site: str, username: str, password: str = PASSWORD, next_url: str = "/admin/") -> None:
@@ -73,7 +62,7 @@ def _open_action(page, action: str):
 def test_item_goes_from_editor_through_reviewer_and_leader_to_the_public_site(page, visitor, site, server_env):
     token = uuid.uuid4().hex[:6]
     title = f"2026年度党建工作计划（流程{token}）"
-    node = _shell(
+    node = server_shell(
         server_env,
         "import json; from disclosure_pages.selectors import find_unit, catalog_nodes_by_code;"
         f"n = catalog_nodes_by_code(find_unit({WJ!r}))['1-1-3'];"
@@ -116,7 +105,7 @@ def test_item_goes_from_editor_through_reviewer_and_leader_to_the_public_site(pa
     expect(page).to_have_url(f"{site}/admin/pages/{node['pk']}/")
     expect(page.locator(".messages")).to_contain_text(title)
 
-    state = _shell(
+    state = server_shell(
         server_env,
         "import json; from disclosure_pages.models import DisclosureItemPage;"
         f"i = DisclosureItemPage.objects.get(title={title!r});"
@@ -152,7 +141,7 @@ def test_item_goes_from_editor_through_reviewer_and_leader_to_the_public_site(pa
 def test_supervisor_revokes_a_published_item_and_it_leaves_the_public_site(page, visitor, site, server_env):
     title = f"有误的班子分工（撤消{uuid.uuid4().hex[:6]}）"
     reason = "分工信息有误，已要求重新报送"
-    item = _shell(
+    item = server_shell(
         server_env,
         "import datetime, json; from zoneinfo import ZoneInfo;"
         "from disclosure_pages.selectors import find_unit, catalog_nodes_by_code;"
@@ -201,7 +190,7 @@ def test_archivist_downloads_an_approval_form_pdf(page, site, server_env):
     title = f"任期党建目标（归档{token}）"
     username, password = f"archivist_{token}", "archive-2026"
     # An archivist, and an item published through the workflow (so it has an approval form with opinions).
-    item = _shell(
+    item = server_shell(
         server_env,
         "import json; from django.contrib.auth import get_user_model; from django.contrib.auth.models import Group;"
         "from django.utils.text import slugify;"

@@ -13,7 +13,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import manage
+from .conftest import RESULT, server_shell
 
 pytestmark = pytest.mark.browser
 
@@ -40,15 +40,11 @@ def _dangling_describedby(page) -> list[str]:
 
 
 def _request_count(server_env, applicant_name: str) -> int:
-    out = manage(
+    return server_shell(
         server_env,
-        "shell",
-        "--no-imports",
-        "-c",
-        "from participation.models import DisclosureRequest;"
-        f"print(DisclosureRequest.objects.filter(applicant_name={applicant_name!r}).count())",
-    ).stdout
-    return int(out.strip().splitlines()[-1])
+        "import json; from participation.models import DisclosureRequest;"
+        f"print({RESULT!r} + json.dumps(DisclosureRequest.objects.filter(applicant_name={applicant_name!r}).count()))",
+    )
 
 
 # --- on-request disclosure ----------------------------------------------------------------------
