@@ -117,7 +117,6 @@ def _render(template: str, **values: Any) -> str:
 def load_items(report: DemoReport, progress: Callable[[str], None]) -> list[int]:
     data = load_json("demo_items.json")
     units = unit_paths()
-    created: list[int] = []
     pending: list[dict[str, Any]] = []
     planned: set[tuple[int, str]] = set()
 
