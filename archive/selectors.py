@@ -35,35 +35,14 @@ def archive_years(unit: UnitPage | None = None) -> list[int]:
 
 
 def can_view_approval_form(user, form: ApprovalForm) -> bool:
-    """Archivists, whoever may edit the item, its unit's editors/reviewers/leaders, and supervisors above it."""
-    from disclosure_pages.choices import Role
-    from disclosure_pages.models import SupervisorReach, UnitMembership
+    """Archivists, its unit's staff (editors, reviewers, leaders) and supervisors above it: the object policy."""
+    from disclosure_pages.permissions import can_see
 
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser or user.has_perm("archive.view_archiverecord"):
-        return True
-    item = form.item
-    unit = item.unit
-    roles = {Role.EDITOR, Role.REVIEWER, Role.LEADER}
-    if unit is not None and UnitMembership.objects.filter(user=user, unit=unit, role__in=roles).exists():
-        return True
-    for root_path in SupervisorReach.objects.filter(user=user).values_list("root__path", flat=True):
-        if item.path.startswith(root_path):
-            return True
-    return item.permissions_for_user(user).can_edit()
+    return can_see(user, form)
 
 
 def can_view_record(user, record: ArchiveRecord) -> bool:
-    """Archivists, and supervisors whose reach covers the record's unit (for the item's history)."""
-    from disclosure_pages.models import SupervisorReach
+    """Archivists, and supervisors whose reach covers the record's unit: the object policy."""
+    from disclosure_pages.permissions import can_see
 
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser or user.has_perm("archive.view_archiverecord"):
-        return True
-    unit_path = UnitPage.objects.filter(pk=record.unit_id).values_list("path", flat=True).first() or ""
-    return any(
-        unit_path.startswith(root)
-        for root in SupervisorReach.objects.filter(user=user).values_list("root__path", flat=True)
-    )
+    return can_see(user, record)

@@ -15,6 +15,7 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
 from disclosure_pages.models import UnitPage
+from disclosure_pages.permissions import can_see
 from disclosure_pages.selectors import is_item_page
 
 from . import admin_views
@@ -31,7 +32,7 @@ class ReadOnlyPermissionHelper(PermissionHelper):
         return user.has_perm(admin_views.ARCHIVE_PERMISSION)
 
     def user_can_inspect_obj(self, user, obj):
-        return self.user_can_list(user)
+        return self.user_can_list(user) and can_see(user, obj)
 
     def user_can_create(self, user):
         return False

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from wagtail.documents.forms import BaseDocumentForm
 
+from disclosure_pages.documents import filed_lock_error
+
 # Leading bytes of each accepted type; Office Open XML files are ZIP archives.
 SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "pdf": (b"%PDF-",),
@@ -36,4 +38,8 @@ class CheckedDocumentForm(BaseDocumentForm):
         uploaded = self.cleaned_data.get("file")
         if uploaded is not None and hasattr(uploaded, "content_type"):  # a new upload, not the stored file
             check_signature(uploaded)
+            # What was published and filed keeps its file: a replacement is a new document.
+            error = filed_lock_error(self.instance, replacing_file=self.instance.pk is not None)
+            if error:
+                raise forms.ValidationError(error)
         return uploaded

@@ -25,6 +25,7 @@ from disclosure_pages.models import (
     UnitMembership,
     UnitPage,
 )
+from disclosure_pages.permissions import STAFF_ROLES
 
 from . import clock
 from .calendar import WorkCalendar
@@ -60,9 +61,7 @@ def can_see_node_schedule(user, node: CatalogNodePage) -> bool:
     if any(node.path.startswith(path) for path in SupervisorReach.objects.filter(user=user).values_list("root__path", flat=True)):
         return True
     unit_path = node.path[: -node.level * STEPLEN]
-    return UnitMembership.objects.filter(
-        user=user, unit__path=unit_path, role__in=[Role.EDITOR, Role.REVIEWER, Role.LEADER]
-    ).exists()
+    return UnitMembership.objects.filter(user=user, unit__path=unit_path, role__in=STAFF_ROLES).exists()
 
 
 def can_file_zero_report(user, node: CatalogNodePage) -> bool:

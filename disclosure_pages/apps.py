@@ -12,9 +12,18 @@ class DisclosurePagesConfig(AppConfig):
 
         from . import signal_handlers  # noqa: F401
         from .models import UnitMembership
-        from .permissions import MembershipPagePermissionPolicy, ReachMembershipPermissionPolicy
+        from .permissions import (
+            MembershipPagePermissionPolicy,
+            ReachMembershipPermissionPolicy,
+            UnitDocumentPermissionPolicy,
+        )
 
         # Page permissions follow unit memberships and supervisor reaches (issue 3): this
         # replaces Wagtail's group-only page policy for every page type.
         register_permission_policy(AbstractPage, MembershipPagePermissionPolicy(Page))
         register_permission_policy(UnitMembership, ReachMembershipPermissionPolicy(UnitMembership), exact_class=True)
+        # Documents follow the units too (each unit's own collection). exact_class wins over the
+        # policy wagtail.documents registers in its own ready(), which runs after this one.
+        from wagtail.documents import get_document_model
+
+        register_permission_policy(get_document_model(), UnitDocumentPermissionPolicy(), exact_class=True)

@@ -40,6 +40,7 @@ from .choices import (
     Schedule,
     Scope,
 )
+from .forms import DisclosureItemForm
 from .panels import PrescreenPanel
 from .permissions import UnitPermissionsMixin
 
@@ -124,9 +125,21 @@ class UnitPage(UnmoderatedPageMixin, Page):
     )
     intro = RichTextField("单位简介", blank=True, features=["bold", "italic", "link"])
     contact = models.CharField("联系方式", max_length=255, blank=True)
+    # The unit's own document collection: its uploads land there and its items attach only
+    # documents from there (disclosure_pages.documents); created with the unit.
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        verbose_name="文件集",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="unit_page",
+    )
 
     parent_page_types = ["disclosure_pages.RegionPage"]
     subpage_types = ["disclosure_pages.CatalogNodePage"]
+    exclude_fields_in_copy = ["collection"]  # a copied unit gets a collection of its own
 
     content_panels = Page.content_panels + [
         FieldPanel("organisation_name"),
@@ -361,6 +374,7 @@ class DisclosureItemPage(UnitPermissionsMixin, Page):
 
     parent_page_types = ["disclosure_pages.CatalogNodePage"]
     subpage_types: list[str] = []
+    base_form_class = DisclosureItemForm
 
     content_panels = [PrescreenPanel(heading="自动预审")] + Page.content_panels + [
         MultiFieldPanel(
@@ -522,8 +536,17 @@ class ItemAttachment(Orderable):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.attribute != AttachmentAttribute.ACTIVE and not self.reason.strip():
-            raise ValidationError({"reason": "公开属性为依申请公开或不予公开时，必须说明理由。"})
+            errors["reason"] = "公开属性为依申请公开或不予公开时，必须说明理由。"
+        if self.document_id is not None and getattr(self, "page", None) is not None:
+            from .documents import attachment_error, item_unit
+
+            error = attachment_error(item_unit(self.page), self.document)
+            if error:
+                errors["document"] = error
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_downloadable(self) -> bool:

@@ -30,15 +30,20 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
-from wagtail.models import Page, PagePermissionTester
+from wagtail.models import Collection, Page, PagePermissionTester
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.permissions import policy_registry
 
 from .choices import Role
 
 STEPLEN = Page.steplen
 UNIT_USERS_GROUP = "单位用户"
-ADMIN_ROLES = (Role.EDITOR, Role.REVIEWER, Role.LEADER)
+# The unit's staff (录入人, 审核人, 审批人): they work in the admin for their unit. Written here only;
+# archive, deadlines and participation import it.
+STAFF_ROLES = (Role.EDITOR, Role.REVIEWER, Role.LEADER)
+ADMIN_ROLES = STAFF_ROLES
 # The set Wagtail asks for "may this user use the page explorer at all"
 # (wagtail.admin.auth.user_has_any_page_permission, the explorer's IndexView).
 EXPLORE_ACTIONS = frozenset({"add", "change", "publish", "bulk_delete", "lock", "unlock"})
@@ -371,3 +376,206 @@ def reach_q(roots: list[str]) -> Q:
     for root in roots:
         q |= Q(unit__path__startswith=root)
     return q
+
+
+# --- documents: each unit has its own collection (disclosure_pages.documents) ------------------------
+
+UNIT_DOCUMENT_ACTIONS = frozenset({"add", "choose", "change"})
+_DOC_COLLECTIONS_ATTR = "_disclosure_document_collections"
+
+
+def editor_collection_ids(user) -> list[int]:
+    """The collections of the units where `user` is an editor (录入人): they upload, choose and edit there."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, _DOC_COLLECTIONS_ATTR, None)
+    if cached is None:
+        from .models import UnitPage
+
+        paths = roles_for(user).unit_paths(Role.EDITOR)
+        cached = list(
+            UnitPage.objects.filter(path__in=paths, collection__isnull=False).values_list("collection_id", flat=True)
+        )
+        setattr(user, _DOC_COLLECTIONS_ATTR, cached)
+    return cached
+
+
+class UnitDocumentPermissionPolicy(CollectionOwnershipPermissionPolicy):
+    """Wagtail's collection-ownership policy for documents, plus unit memberships.
+
+    Group collection permissions still work (site managers); on top of them, a unit's editors
+    may add, choose and change documents in their unit's collection, and nowhere else: the
+    chooser, the document listing, the admin API and the upload form all ask this policy.
+    Nobody, superusers included, deletes a document that was filed with a published item
+    (documents.document_is_filed): what was published and archived is never lost.
+    """
+
+    def __init__(self):
+        from wagtail.documents import get_document_model_string
+
+        super().__init__(get_document_model_string(), auth_model="wagtaildocs.Document", owner_field_name="uploaded_by_user")
+
+    def _unit_collections(self, user, actions) -> list[int]:
+        return editor_collection_ids(user) if set(actions) & UNIT_DOCUMENT_ACTIONS else []
+
+    def _check_perm(self, user, actions, collection=None):
+        if super()._check_perm(user, actions, collection=collection):
+            return True
+        ids = self._unit_collections(user, actions)
+        return bool(ids) if collection is None else collection.pk in ids
+
+    def _collections_with_perm(self, user, actions):
+        collections = super()._collections_with_perm(user, actions)
+        ids = self._unit_collections(user, actions)
+        return collections | Collection.objects.filter(pk__in=ids) if ids else collections
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        from .documents import document_is_filed
+
+        actions = set(actions)
+        if "delete" in actions and document_is_filed(instance):
+            actions.discard("delete")
+            if not actions:
+                return False
+        return super().user_has_any_permission_for_instance(user, actions, instance)
+
+    def users_with_any_permission_for_instance(self, actions, instance):
+        users = super().users_with_any_permission_for_instance(actions, instance)
+        if not set(actions) & (UNIT_DOCUMENT_ACTIONS | {"delete"}):
+            return users
+        from .models import UnitMembership
+
+        editors = UnitMembership.objects.filter(role=Role.EDITOR, unit__collection_id=instance.collection_id)
+        User = get_user_model()
+        return User._default_manager.filter(Q(pk__in=users.values("pk")) | Q(pk__in=editors.values("user_id"), is_active=True))
+
+
+# --- one answer per object: may this user see / change it? -----------------------------------------
+#
+# Pages, documents, memberships, archive records and approval forms, on-request disclosure requests
+# and feedback: every admin view of ours asks can_see / can_change (and the querysets of the same
+# rule come from unit_scope_q). Objects of other apps are named by model label, so that this module
+# imports none of them.
+
+HANDLERS = frozenset({*STAFF_ROLES, "supervisor"})
+ARCHIVIST_PERMISSION = "archive.view_archiverecord"
+
+
+def _active(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def unit_roles_at(user, path: str) -> set[str]:
+    """What `user` is for the page at `path`: the roles held in a unit containing it, and
+    "supervisor" when a reach covers it."""
+    roles = roles_for(user)
+    held = {role for unit_path, role in roles.units if path.startswith(unit_path)}
+    if roles.supervises(path):
+        held.add("supervisor")
+    return held
+
+
+def unit_scope_q(user, field: str, roles=HANDLERS) -> Q | None:
+    """Q over the unit FK `field` for rows `user` may handle with `roles`; None means all (superuser)."""
+    if not _active(user):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    mine = roles_for(user)
+    q = Q(**{f"{field}__path__in": [path for path, role in mine.units if role in roles]}) if set(roles) - {"supervisor"} else Q(pk__in=[])
+    if "supervisor" in roles:
+        for root in mine.reaches:
+            q |= Q(**{f"{field}__path__startswith": root})
+    return q
+
+
+def _unit_path(obj) -> str:
+    unit_id = getattr(obj, "unit_id", None)
+    if unit_id is None:
+        return ""
+    from .models import UnitPage
+
+    return UnitPage.objects.filter(pk=unit_id).values_list("path", flat=True).first() or ""
+
+
+def _item_path(obj) -> str:
+    from .models import DisclosureItemPage
+
+    return DisclosureItemPage.objects.filter(pk=obj.item_id).values_list("path", flat=True).first() or ""
+
+
+@dataclass(frozen=True)
+class ObjectRule:
+    path: object  # callable: obj -> the path of the page whose unit scopes it
+    see: frozenset
+    change: frozenset
+    model_permission: str = ""  # a Django permission that grants seeing all of them (archivists)
+
+
+OBJECT_RULES: dict[str, ObjectRule] = {
+    "participation.disclosurerequest": ObjectRule(_unit_path, HANDLERS, HANDLERS),
+    "participation.feedback": ObjectRule(_unit_path, HANDLERS, HANDLERS),
+    "archive.archiverecord": ObjectRule(_unit_path, frozenset({"supervisor"}), frozenset(), ARCHIVIST_PERMISSION),
+    "archive.approvalform": ObjectRule(_item_path, HANDLERS, frozenset(), ARCHIVIST_PERMISSION),
+}
+
+
+def _page_explorable(user, page) -> bool:
+    policy = policy_registry.get_by_type(Page)
+    return policy.explorable_instances(user).filter(pk=page.pk).exists()
+
+
+def can_see(user, obj) -> bool:
+    """May `user` see `obj` in the admin (or, for an item, on the site)?"""
+    if not _active(user):
+        if isinstance(obj, Page):
+            from .selectors import can_view_item, is_item_page
+
+            return is_item_page(obj) and can_view_item(user, obj.specific)
+        return False
+    if user.is_superuser:
+        return True
+    if isinstance(obj, Page):
+        from .selectors import can_view_item, is_item_page
+
+        return _page_explorable(user, obj) or (is_item_page(obj) and can_view_item(user, obj.specific))
+    label = obj._meta.label_lower
+    if label == "wagtaildocs.document":
+        from .documents import document_unit, may_read_file
+
+        policy = policy_registry.get_by_type(type(obj))
+        if policy.user_has_any_permission_for_instance(user, ["choose", "change"], obj):
+            return True
+        unit = document_unit(obj)
+        return (unit is not None and roles_for(user).supervises(unit.path)) or may_read_file(user, obj)
+    if label == "disclosure_pages.unitmembership":
+        return policy_registry.get(obj).user_has_permission_for_instance(user, "view", obj)
+    if label == "disclosure_pages.supervisorreach":
+        return user.has_perm("disclosure_pages.view_supervisorreach")
+    rule = OBJECT_RULES.get(label)
+    if rule is None:
+        return False
+    if rule.model_permission and user.has_perm(rule.model_permission):
+        return True
+    return bool(unit_roles_at(user, rule.path(obj)) & rule.see)
+
+
+def can_change(user, obj) -> bool:
+    """May `user` change `obj` (edit, delete, act on it)?"""
+    if not _active(user):
+        return False
+    if isinstance(obj, Page):
+        return obj.permissions_for_user(user).can_edit()
+    label = obj._meta.label_lower
+    if label == "wagtaildocs.document":
+        return policy_registry.get_by_type(type(obj)).user_has_permission_for_instance(user, "change", obj)
+    if label == "disclosure_pages.unitmembership":
+        return policy_registry.get(obj).user_has_permission_for_instance(user, "change", obj)
+    if label == "disclosure_pages.supervisorreach":
+        return user.has_perm("disclosure_pages.change_supervisorreach")
+    rule = OBJECT_RULES.get(label)
+    if rule is None:
+        return False
+    if user.is_superuser:
+        return bool(rule.change) or False
+    return bool(unit_roles_at(user, rule.path(obj)) & rule.change)

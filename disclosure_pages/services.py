@@ -404,20 +404,19 @@ def scope_value(text: str | None, default: str) -> str:
 def unit_users_group():
     """The ONE group that gives every unit user the admin (not one group per unit).
 
-    It grants only wagtailadmin.access_admin and uploading documents (attachments); what a
-    user may do with pages comes from their memberships (disclosure_pages.permissions).
+    It grants only wagtailadmin.access_admin; what a user may do with pages and documents
+    comes from their memberships (disclosure_pages.permissions): an editor uploads into their
+    own unit's collection. A document permission on the root collection would open every
+    unit's collection to every unit user, so none is kept here.
     """
     from django.contrib.auth.models import Group, Permission
-    from wagtail.models import Collection, GroupCollectionPermission
+    from wagtail.models import GroupCollectionPermission
 
     from .permissions import UNIT_USERS_GROUP
 
     group, _ = Group.objects.get_or_create(name=UNIT_USERS_GROUP)
     group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
-    root = Collection.get_first_root_node()
-    if root is not None:
-        add_document = Permission.objects.get(content_type__app_label="wagtaildocs", codename="add_document")
-        GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=add_document)
+    GroupCollectionPermission.objects.filter(group=group, permission__content_type__app_label="wagtaildocs").delete()
     return group
 
 

@@ -3,7 +3,8 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import SupervisorReach, UnitMembership
+from .documents import unit_collection_sync
+from .models import SupervisorReach, UnitMembership, UnitPage
 from .services import roles_sync
 
 
@@ -11,3 +12,9 @@ from .services import roles_sync
 @receiver([post_save, post_delete], sender=SupervisorReach, dispatch_uid="disclosure_roles_reach")
 def keep_unit_users_group(sender, instance, **kwargs):
     roles_sync(user_id=instance.user_id)
+
+
+@receiver(post_save, sender=UnitPage, dispatch_uid="disclosure_unit_collection")
+def keep_unit_collection(sender, instance, raw=False, **kwargs):
+    if not raw:
+        unit_collection_sync(instance)

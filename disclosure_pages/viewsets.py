@@ -12,15 +12,17 @@ nothing else; supervisor reaches themselves are managed by site managers.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminPageChooser
 
 from .models import RegionPage, SupervisorReach, UnitMembership, UnitPage
-from .permissions import reach_q, roles_for
+from .permissions import can_change, can_see, reach_q, roles_for
 
 
 class UnitMembershipForm(WagtailAdminModelForm):
@@ -53,6 +55,31 @@ class MembershipIndexView(generic.IndexView):
         return queryset.filter(reach_q(roles_for(user).reaches))
 
 
+class ObjectPermissionMixin:
+    """Every view of one row asks the object policy about that row (Wagtail's generic views check
+    only the model permission): a row the user may not see is a 404, one they may not change is too."""
+
+    object_check = staticmethod(can_change)
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not self.object_check(self.request.user, obj):
+            raise Http404
+        return obj
+
+
+class MembershipEditView(ObjectPermissionMixin, generic.EditView):
+    pass
+
+
+class MembershipDeleteView(ObjectPermissionMixin, generic.DeleteView):
+    pass
+
+
+class MembershipHistoryView(ObjectPermissionMixin, HistoryView):
+    object_check = staticmethod(can_see)
+
+
 class UnitMembershipViewSet(ModelViewSet):
     model = UnitMembership
     icon = "group"
@@ -60,6 +87,9 @@ class UnitMembershipViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     index_view_class = MembershipIndexView
+    edit_view_class = MembershipEditView
+    delete_view_class = MembershipDeleteView
+    history_view_class = MembershipHistoryView
     form_fields = ["user", "unit", "role"]
     list_display = [
         "user",

@@ -1,16 +1,19 @@
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import path, reverse
+from django.utils.http import content_disposition_header
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.documents import get_document_model
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
 from .actions import REVOKE_LOG_ACTION
-from .models import ItemAttachment
+from .documents import inline_safe, may_read_file
 from .permissions import can_revoke, can_view_history
-from .selectors import can_view_item, is_item_page, public_items
+from .selectors import is_item_page, public_items
 from .services import IMPORT_LOG_ACTION
 from .views import ItemCompareView, ItemHistoryView, ItemRevokeView
 from .viewsets import RolesViewSetGroup
@@ -24,21 +27,89 @@ def register_import_action(actions):
 
 @hooks.register("before_serve_document")
 def guard_documents(document, request):
-    """A document is served only as a 主动公开 attachment of an item the user may see.
+    """A document is served only as a 主动公开 attachment of an item of its OWN unit that the user
+    may see (or edit); an item elsewhere that points at it gives nothing (documents.may_read_file).
 
-    Wagtail serves every document at /documents/<id>/<name> to anyone; attachments of
-    internal items and 依申请公开 / 不予公开 files must not leak that way. Whoever
-    uploaded the file, or may edit an item it is attached to, still gets it.
+    What is served inline is decided by a real parse (documents.inline_safe); anything else goes
+    through Wagtail's own view as a download (WAGTAILDOCS_INLINE_CONTENT_TYPES is empty), and
+    both send X-Content-Type-Options: nosniff and a Content-Security-Policy of default-src 'none'.
     """
-    user = request.user
-    if user.is_authenticated and (user.is_superuser or document.uploaded_by_user_id == user.pk):
+    if not may_read_file(request.user, document):
+        raise Http404
+    content_type = inline_safe(document)
+    if content_type is None:
         return None
-    for attachment in ItemAttachment.objects.filter(document=document).select_related("page"):
-        if attachment.is_downloadable and can_view_item(user, attachment.page):
-            return None
-        if user.is_authenticated and attachment.page.permissions_for_user(user).can_edit():
-            return None
-    raise Http404
+    # Wagtail takes only an HttpResponse from this hook (not a streaming one); inline files are
+    # PDFs and images under the 20 MB upload limit, read once more after their parse was cached.
+    with document.open_file() as handle:
+        response = HttpResponse(handle.read(), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(False, document.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+class UnitDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
+    """/admin/api/main/documents/ lists only what the document policy lets the user choose or edit
+    (Wagtail's own endpoint lists every collection's documents to any admin user)."""
+
+    def get_queryset(self):
+        policy = policy_registry.get_by_type(get_document_model())
+        allowed = policy.instances_user_has_any_permission_for(self.request.user, ["choose", "change"])
+        return super().get_queryset().filter(pk__in=allowed.values("pk"))
+
+
+@hooks.register("construct_admin_api", order=100)
+def scoped_documents_admin_api(router):
+    router.register_endpoint("documents", UnitDocumentsAdminAPIViewSet)
+
+
+class ScopedBulkActionMixin:
+    """Bulk-action views name only objects the user may see: the rest are left out as if absent
+    (Wagtail lists every id it is given, with its title, under "no permission")."""
+
+    def visible_pks(self, objects) -> set:
+        user = self.request.user
+        pks = [obj.pk for obj in objects]
+        if user.is_superuser or not pks:
+            return set(pks)
+        if issubclass(self.model, Page):
+            visible = policy_registry.get_by_type(Page).explorable_instances(user)
+        else:
+            policy = policy_registry.get_by_type(self.model)
+            visible = policy.instances_user_has_any_permission_for(user, ["change", "delete", "choose"])
+        return set(visible.filter(pk__in=pks).values_list("pk", flat=True))
+
+    def get_actionable_objects(self):
+        objects, extra = super().get_actionable_objects()
+        hidden = extra.get("items_with_no_access", [])
+        visible = self.visible_pks(list(objects) + list(hidden))
+        objects = [obj for obj in objects if obj.pk in visible]
+        hidden = [obj for obj in hidden if obj.pk in visible]
+        if not objects and not hidden:
+            raise Http404
+        return objects, {**extra, "items_with_no_access": hidden}
+
+
+def _scoped(action_class):
+    return type(action_class.__name__, (ScopedBulkActionMixin, action_class), {"__module__": __name__})
+
+
+def _register_scoped_bulk_actions():
+    from wagtail.admin.views.pages.bulk_actions.delete import DeleteBulkAction as PageDelete
+    from wagtail.admin.views.pages.bulk_actions.move import MoveBulkAction as PageMove
+    from wagtail.admin.views.pages.bulk_actions.publish import PublishBulkAction as PagePublish
+    from wagtail.admin.views.pages.bulk_actions.unpublish import UnpublishBulkAction as PageUnpublish
+    from wagtail.documents.views.bulk_actions.add_tags import AddTagsBulkAction as DocumentTags
+    from wagtail.documents.views.bulk_actions.add_to_collection import AddToCollectionBulkAction as DocumentMove
+    from wagtail.documents.views.bulk_actions.delete import DeleteBulkAction as DocumentDelete
+
+    # order=100: registered after Wagtail's own classes, so these replace them in the registry.
+    for action_class in (PageDelete, PageMove, PagePublish, PageUnpublish, DocumentDelete, DocumentTags, DocumentMove):
+        hooks.register("register_bulk_action", _scoped(action_class), order=100)
+
+
+_register_scoped_bulk_actions()
 
 
 # --- issue 3: roles, workflow, revocation, history --------------------------------------------

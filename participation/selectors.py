@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from disclosure_pages.choices import Role, Scope
+from disclosure_pages.choices import Scope
 from disclosure_pages.models import CatalogNodePage, RegionPage, SupervisorReach, UnitMembership, UnitPage
+from disclosure_pages.permissions import HANDLERS, STAFF_ROLES, unit_roles_at, unit_scope_q
 
 from .choices import AnswerFrom, EventAction, PauseKind, RequestStatus
 from .clock import DueCount, Interval, count_due
 from .models import DisclosureRequest, Feedback, RegionRuleSet, RuleSet
 
-STAFF_ROLES = (Role.EDITOR, Role.REVIEWER, Role.LEADER)
 DUE_SOON_DAYS = 2
 
 
@@ -29,14 +29,7 @@ DUE_SOON_DAYS = 2
 
 def _handler_q(user, unit_field: str) -> Q | None:
     """Q over `unit_field` for what `user` handles; None means everything (superuser); Q(pk__in=[]) nothing."""
-    if not getattr(user, "is_authenticated", False):
-        return Q(pk__in=[])
-    if user.is_superuser:
-        return None
-    q = Q(**{f"{unit_field}__in": UnitMembership.objects.filter(user=user, role__in=STAFF_ROLES).values("unit")})
-    for root_path in SupervisorReach.objects.filter(user=user).values_list("root__path", flat=True):
-        q |= Q(**{f"{unit_field}__path__startswith": root_path})
-    return q
+    return unit_scope_q(user, unit_field, HANDLERS)
 
 
 def handled_requests(user) -> QuerySet[DisclosureRequest]:
@@ -67,10 +60,7 @@ def can_handle_unit(user, unit: UnitPage) -> bool:
         return False
     if user.is_superuser:
         return True
-    if UnitMembership.objects.filter(user=user, unit=unit, role__in=STAFF_ROLES).exists():
-        return True
-    roots = SupervisorReach.objects.filter(user=user).values_list("root__path", flat=True)
-    return any(unit.path.startswith(root) for root in roots)
+    return bool(unit_roles_at(user, unit.path) & HANDLERS)
 
 
 def can_see_contact(user, request: DisclosureRequest) -> bool:

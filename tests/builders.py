@@ -52,3 +52,31 @@ def make_user(username: str | None = None, *, unit_path: str | None = None, role
     if reach is not None:
         SupervisorReach.objects.create(user=user, root=reach)
     return user
+
+
+def make_document(unit_path: str | None = None, *, title: str = "附件", content: bytes = b"%PDF-1.4 test", name: str = "a.pdf", user=None):
+    """A document in the collection of the unit at `unit_path` (Wagtail's root collection without one)."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from disclosure_pages.documents import unit_collection
+
+    fields = {"collection": unit_collection(find_unit(unit_path))} if unit_path else {}
+    return get_document_model().objects.create(
+        title=title, file=ContentFile(content, name=name), uploaded_by_user=user, **fields
+    )
+
+
+def pdf_bytes(text: str = "") -> bytes:
+    """A real one-page PDF (pypdf writes it), with `text` in its metadata."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if text:
+        writer.add_metadata({"/Subject": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

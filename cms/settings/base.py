@@ -143,6 +143,8 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "txt", "jpg", "jpeg", "png", "ofd"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Every document is a download unless a real parse shows it is safe to show (disclosure_pages.documents.inline_safe).
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 # Wagtail's own database search serves the admin only; public search is the `search` app.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
