@@ -103,9 +103,23 @@ def _register_scoped_bulk_actions():
     from wagtail.documents.views.bulk_actions.add_tags import AddTagsBulkAction as DocumentTags
     from wagtail.documents.views.bulk_actions.add_to_collection import AddToCollectionBulkAction as DocumentMove
     from wagtail.documents.views.bulk_actions.delete import DeleteBulkAction as DocumentDelete
+    from wagtail.images.views.bulk_actions.add_tags import AddTagsBulkAction as ImageTags
+    from wagtail.images.views.bulk_actions.add_to_collection import AddToCollectionBulkAction as ImageMove
+    from wagtail.images.views.bulk_actions.delete import DeleteBulkAction as ImageDelete
+    from wagtail.snippets.bulk_actions.delete import DeleteBulkAction as SnippetDelete
+    from wagtail.users.views.bulk_actions.assign_role import AssignRoleBulkAction as UserRole
+    from wagtail.users.views.bulk_actions.delete import DeleteBulkAction as UserDelete
+    from wagtail.users.views.bulk_actions.set_active_state import SetActiveStateBulkAction as UserActive
 
+    # Every bulk action Wagtail registers (wagtail 8.0.1: pages, documents, images, snippets, users).
     # order=100: registered after Wagtail's own classes, so these replace them in the registry.
-    for action_class in (PageDelete, PageMove, PagePublish, PageUnpublish, DocumentDelete, DocumentTags, DocumentMove):
+    for action_class in (
+        PageDelete, PageMove, PagePublish, PageUnpublish,
+        DocumentDelete, DocumentTags, DocumentMove,
+        ImageDelete, ImageTags, ImageMove,
+        SnippetDelete,
+        UserDelete, UserRole, UserActive,
+    ):  # fmt: skip
         hooks.register("register_bulk_action", _scoped(action_class), order=100)
 
 

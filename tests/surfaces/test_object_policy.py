@@ -140,3 +140,25 @@ def test_archive_record_views_follow_the_policy(client, user_named, url_name):
 
 def test_node_for_sanity():
     assert node_for(LK, "3-3-1").code == "3-3-1"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/bulk/wagtaildocs/document/delete/?id={doc}",
+        "/admin/bulk/wagtaildocs/document/add_tags/?id={doc}",
+        "/admin/bulk/wagtaildocs/document/add_to_collection/?id={doc}",
+        "/admin/bulk/wagtaildocs/document/delete/?id=all",
+        "/admin/bulk/auth/user/delete/?id={user}",
+        "/admin/bulk/auth/user/set_active_state/?id={user}",
+    ],
+)
+def test_other_bulk_actions_do_not_name_what_the_user_may_not_see(client, user_named, url):
+    document = make_document(LK, title="龙口文件 批量探针")
+    lk_member = user_named("lk_member")
+    lk_member.first_name = "龙口成员批量探针"
+    lk_member.save()
+    client.force_login(user_named("wj_editor"))
+    response = client.get(url.format(doc=document.pk, user=lk_member.pk))
+    body = response.content.decode()
+    assert "批量探针" not in body, url
