@@ -22,10 +22,9 @@ from disclosure_pages.models import (
     DisclosureItemPage,
     RegionPage,
     SupervisorReach,
-    UnitMembership,
     UnitPage,
 )
-from disclosure_pages.permissions import STAFF_ROLES
+from disclosure_pages.permissions import HANDLERS, unit_roles_at
 
 from . import clock
 from .calendar import WorkCalendar
@@ -53,25 +52,17 @@ def can_watch(user) -> bool:
 
 
 def can_see_node_schedule(user, node: CatalogNodePage) -> bool:
-    """Editors, reviewers and leaders of the node's unit, supervisors above it, superusers."""
-    if not getattr(user, "is_authenticated", False):
+    """Editors, reviewers and leaders of the node's unit, supervisors above it, superusers (the object policy)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
-    if any(node.path.startswith(path) for path in SupervisorReach.objects.filter(user=user).values_list("root__path", flat=True)):
-        return True
-    unit_path = node.path[: -node.level * STEPLEN]
-    return UnitMembership.objects.filter(user=user, unit__path=unit_path, role__in=STAFF_ROLES).exists()
+    return user.is_superuser or bool(unit_roles_at(user, node.path) & HANDLERS)
 
 
 def can_file_zero_report(user, node: CatalogNodePage) -> bool:
     """The unit's editors (录入人) file zero reports, like any item; superusers may too."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
-    unit_path = node.path[: -node.level * STEPLEN]
-    return UnitMembership.objects.filter(user=user, unit__path=unit_path, role=Role.EDITOR).exists()
+    return user.is_superuser or Role.EDITOR in unit_roles_at(user, node.path)
 
 
 def _prefix_q(paths: Iterable[str]) -> Q:

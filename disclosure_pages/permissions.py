@@ -16,6 +16,12 @@ one page. `MembershipPagePermissionPolicy` adds the memberships to the group-bas
 answers and `UnitPagePermissionTester` (returned by the page models'
 `permissions_for_user`) does the same per page. Groups still work for site managers.
 
+Documents follow the same memberships: each unit has its own collection, and
+`UnitDocumentPermissionPolicy` lets a unit's editors upload, choose and edit there only.
+`can_see` / `can_change` (with `unit_scope_q` for querysets) answer per object for pages,
+documents, memberships, archive records and approval forms, requests and feedback: the one
+question every admin view of ours asks.
+
 Why not one group per unit: Wagtail's explorer builds one OR clause per group page
 permission, so with a province's thousands of units every admin request slows down
 (wagtail#14593); a user's memberships are a handful of rows, whatever the size of the
@@ -43,7 +49,6 @@ UNIT_USERS_GROUP = "单位用户"
 # The unit's staff (录入人, 审核人, 审批人): they work in the admin for their unit. Written here only;
 # archive, deadlines and participation import it.
 STAFF_ROLES = (Role.EDITOR, Role.REVIEWER, Role.LEADER)
-ADMIN_ROLES = STAFF_ROLES
 # The set Wagtail asks for "may this user use the page explorer at all"
 # (wagtail.admin.auth.user_has_any_page_permission, the explorer's IndexView).
 EXPLORE_ACTIONS = frozenset({"add", "change", "publish", "bulk_delete", "lock", "unlock"})
@@ -71,7 +76,7 @@ class UserRoles:
     @property
     def admin_roots(self) -> list[str]:
         """Subtrees this user works in through the admin: units with a staff role, and reaches."""
-        return sorted(set(self.unit_paths(*ADMIN_ROLES)) | set(self.reaches))
+        return sorted(set(self.unit_paths(*STAFF_ROLES)) | set(self.reaches))
 
     @property
     def is_unit_staff(self) -> bool:
@@ -160,7 +165,7 @@ def can_view_history(user, item) -> bool:
     if user.is_superuser:
         return True
     roles = roles_for(user)
-    return roles.supervises(item.path) or roles.has_role_over(item.path, *ADMIN_ROLES)
+    return roles.supervises(item.path) or roles.has_role_over(item.path, *STAFF_ROLES)
 
 
 def _common_prefix(paths: list[str]) -> str:
@@ -335,7 +340,7 @@ def unit_users():
 
     User = get_user_model()
     return User._default_manager.filter(
-        Q(pk__in=UnitMembership.objects.filter(role__in=ADMIN_ROLES).values("user_id"))
+        Q(pk__in=UnitMembership.objects.filter(role__in=STAFF_ROLES).values("user_id"))
         | Q(pk__in=SupervisorReach.objects.values("user_id"))
     )
 
