@@ -112,6 +112,13 @@ class RegionPage(UnmoderatedPageMixin, Page):
         return context
 
 
+def unit_display_name(region_title: str, unit_title: str) -> str:
+    """A unit's name as every page, feed, PDF and the API show it: with its region, 武江区·区委办.
+
+    区委办, 县编办 and others exist in several regions, so the name alone is never shown."""
+    return f"{region_title}·{unit_title}" if region_title else unit_title
+
+
 class UnitPage(UnmoderatedPageMixin, Page):
     """A disclosing unit (实施单位); its catalogue is the subtree of CatalogNodePages."""
 
@@ -152,6 +159,16 @@ class UnitPage(UnmoderatedPageMixin, Page):
     @property
     def unit_path(self) -> str:
         return "/".join(self.path_names)
+
+    @cached_property
+    def display_name(self) -> str:
+        """武江区·区委办 (see unit_display_name); one small query unless the region is loaded."""
+        if "region" in self.__dict__:
+            region_title = self.region.title if self.region else ""
+        else:
+            parent = Page.objects.filter(path=self.path[: -self.steplen]).values_list("title", flat=True).first()
+            region_title = parent or ""
+        return unit_display_name(region_title, self.title)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import catalog_tree_for, latest_items_for
