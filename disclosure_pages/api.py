@@ -23,6 +23,7 @@ def _item_json(item: DisclosureItemPage, request, *, full: bool = False) -> dict
         "title": item.title,
         "url": request.build_absolute_uri(item.url),
         "unit": item.unit_title,
+        "unit_name": item.unit_display_name,
         "catalog_code": item.catalog_code,
         "period": item.period_label,
         "published_at": item.first_published_at.isoformat() if item.first_published_at else None,
@@ -98,14 +99,15 @@ ITEM_SCHEMA = {
         "id": {"type": "integer"},
         "title": {"type": "string", "description": "标题"},
         "url": {"type": "string", "format": "uri"},
-        "unit": {"type": "string", "description": "公开单位"},
+        "unit": {"type": "string", "description": "公开单位名称，如 区委办（多个地区可能同名）"},
+        "unit_name": {"type": "string", "description": "带地区的公开单位名称，如 武江区·区委办"},
         "catalog_code": {"type": "string", "description": "公开代码，如 1-1-1"},
         "period": {"type": "string", "description": "公开周期，如 2025年上半年"},
         "published_at": {"type": "string", "format": "date-time", "nullable": True},
         "doc_number": {"type": "string", "description": "发文字号"},
         "is_zero_report": {"type": "boolean", "description": "零上报"},
     },
-    "required": ["id", "title", "url", "unit", "catalog_code", "published_at"],
+    "required": ["id", "title", "url", "unit", "unit_name", "catalog_code", "published_at"],
 }
 
 

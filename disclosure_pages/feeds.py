@@ -42,7 +42,7 @@ class SiteFeed(Feed):
         return item.last_published_at
 
     def item_author_name(self, item):
-        return item.unit_title
+        return item.unit_display_name
 
     def item_categories(self, item):
         return [item.period_label] if item.period_label else []

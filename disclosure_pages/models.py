@@ -113,6 +113,13 @@ class RegionPage(UnmoderatedPageMixin, Page):
         return context
 
 
+def unit_display_name(region_title: str, unit_title: str) -> str:
+    """A unit's name as every page, feed, PDF and the API show it: with its region, 武江区·区委办.
+
+    区委办, 县编办 and others exist in several regions, so the name alone is never shown."""
+    return f"{region_title}·{unit_title}" if region_title else unit_title
+
+
 class UnitPage(UnmoderatedPageMixin, Page):
     """A disclosing unit (实施单位); its catalogue is the subtree of CatalogNodePages."""
 
@@ -165,6 +172,16 @@ class UnitPage(UnmoderatedPageMixin, Page):
     @property
     def unit_path(self) -> str:
         return "/".join(self.path_names)
+
+    @cached_property
+    def display_name(self) -> str:
+        """武江区·区委办 (see unit_display_name); one small query unless the region is loaded."""
+        if "region" in self.__dict__:
+            region_title = self.region.title if self.region else ""
+        else:
+            parent = Page.objects.filter(path=self.path[: -self.steplen]).values_list("title", flat=True).first()
+            region_title = parent or ""
+        return unit_display_name(region_title, self.title)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import catalog_tree_for, latest_items_for
@@ -266,7 +283,11 @@ class CatalogNodePage(UnmoderatedPageMixin, Page):
         ),
     ]
 
-    search_fields = Page.search_fields + [index.SearchField("code"), index.SearchField("content")]
+    search_fields = Page.search_fields + [
+        index.SearchField("code"),
+        index.SearchField("content"),
+        index.AutocompleteField("code"),  # the admin's search box and choosers find 1-1-4
+    ]
 
     class Meta:
         verbose_name = "公开目录"
@@ -405,7 +426,13 @@ class DisclosureItemPage(UnitPermissionsMixin, Page):
         ]
     )
 
-    search_fields = Page.search_fields + [index.SearchField("body"), index.SearchField("doc_number")]
+    search_fields = Page.search_fields + [
+        index.SearchField("body"),
+        index.SearchField("doc_number"),
+        # The admin's search box and choosers find an item by its 文号 and its node's code.
+        index.AutocompleteField("doc_number"),
+        index.AutocompleteField("search_catalog_code"),
+    ]
 
     class Meta:
         verbose_name = "公开事项"
@@ -450,6 +477,10 @@ class DisclosureItemPage(UnitPermissionsMixin, Page):
             return None
         specific = parent.specific
         return specific if isinstance(specific, CatalogNodePage) else None
+
+    def search_catalog_code(self) -> str:
+        """The parent node's 公开代码, in one query (the admin index reads it for every item)."""
+        return CatalogNodePage.objects.filter(path=self.path[: -self.steplen]).values_list("code", flat=True).first() or ""
 
     @cached_property
     def unit(self) -> UnitPage | None:

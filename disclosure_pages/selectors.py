@@ -15,7 +15,15 @@ from django.db.models import Q, QuerySet
 from wagtail.models import Page
 
 from .choices import Role, Scope
-from .models import CatalogNodePage, DisclosureItemPage, RegionPage, SupervisorReach, UnitMembership, UnitPage
+from .models import (
+    CatalogNodePage,
+    DisclosureItemPage,
+    RegionPage,
+    SupervisorReach,
+    UnitMembership,
+    UnitPage,
+    unit_display_name,
+)
 
 COMMITTEE_ROLES = {Role.COMMITTEE, Role.REVIEWER, Role.LEADER}
 STEPLEN = Page.steplen
@@ -63,11 +71,15 @@ def can_view_item(user, item: DisclosureItemPage) -> bool:
 
 
 def attach_units(items: list[DisclosureItemPage]) -> list[DisclosureItemPage]:
-    """Set `unit_title` on each item with one query (an item sits 4 levels below its unit)."""
-    unit_paths_needed = {item.path[: -4 * STEPLEN] for item in items}
-    titles = dict(UnitPage.objects.filter(path__in=unit_paths_needed).values_list("path", "title"))
+    """Set `unit_title` (区委办) and `unit_display_name` (武江区·区委办) on each item with one
+    query (an item sits 4 levels below its unit, the unit one below its region)."""
+    unit_paths = {item.path[: -4 * STEPLEN] for item in items}
+    paths = unit_paths | {path[:-STEPLEN] for path in unit_paths}
+    titles = dict(Page.objects.filter(path__in=paths).values_list("path", "title"))
     for item in items:
-        item.unit_title = titles.get(item.path[: -4 * STEPLEN], "")
+        unit_path = item.path[: -4 * STEPLEN]
+        item.unit_title = titles.get(unit_path, "")
+        item.unit_display_name = unit_display_name(titles.get(unit_path[:-STEPLEN], ""), item.unit_title)
     return items
 
 
