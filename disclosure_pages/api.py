@@ -11,6 +11,7 @@ from django.http import Http404, JsonResponse
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET
 
+from .documents import own_unit_attachments
 from .models import DisclosureItemPage
 from .selectors import attach_units, public_items
 
@@ -36,7 +37,7 @@ def _item_json(item: DisclosureItemPage, request, *, full: bool = False) -> dict
         data["tables_text"] = item.tables_text()
         data["attachments"] = [
             {"title": a.document.title, "url": request.build_absolute_uri(a.document.url), "doc_number": a.doc_number}
-            for a in item.attachments.select_related("document")
+            for a in own_unit_attachments(item.attachments.all()).select_related("document")
             if a.is_downloadable
         ]
     return data

@@ -18,6 +18,7 @@ import io
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from wagtail.models import Collection
 
 from .models import DisclosureItemPage, ItemAttachment, UnitPage
@@ -27,7 +28,6 @@ FILED_REPLACE_ERROR = (
     "该文件是已发布或已归档事项的附件，不能替换文件：已公开和归档的内容不得更改。"
     "请另行上传新文件，在事项中换用新文件并重新提交审核。"
 )
-FILED_DELETE_ERROR = "该文件是已发布或已归档事项的附件，按档案保管要求不能删除。"
 
 
 # --- a unit's collection ----------------------------------------------------------------------
@@ -78,6 +78,16 @@ def item_unit(item: DisclosureItemPage, parent=None) -> UnitPage | None:
     return UnitPage.objects.filter(path__in=[path[:n] for n in range(UnitPage.steplen, len(path) + 1, UnitPage.steplen)]).first()
 
 
+def own_unit_attachments(attachments: QuerySet[ItemAttachment] | None = None) -> QuerySet[ItemAttachment]:
+    """Attachments whose document belongs to the item's own unit (or to no unit's collection):
+    the only ones any surface shows, whatever rows a bypass of the checks above may have written."""
+    attachments = ItemAttachment.objects.all() if attachments is None else attachments
+    return attachments.filter(
+        Q(document__collection__unit_page__isnull=True)
+        | Q(page__path__startswith=F("document__collection__unit_page__path"))
+    )
+
+
 # --- reading a file ----------------------------------------------------------------------------
 
 
@@ -88,10 +98,7 @@ def may_read_file(user, document) -> bool:
 
     if user.is_authenticated and (user.is_superuser or document.uploaded_by_user_id == user.pk):
         return True
-    attachments = ItemAttachment.objects.filter(document=document).select_related("page")
-    unit = document_unit(document)
-    if unit is not None:
-        attachments = attachments.filter(page__path__startswith=unit.path)
+    attachments = own_unit_attachments(ItemAttachment.objects.filter(document=document)).select_related("page")
     for attachment in attachments:
         if attachment.is_downloadable and can_view_item(user, attachment.page):
             return True
@@ -108,6 +115,11 @@ def document_is_filed(document) -> bool:
     if document is None or document.pk is None:
         return False
     return ItemAttachment.objects.filter(document_id=document.pk, page__first_published_at__isnull=False).exists()
+
+
+def document_in_use(document) -> bool:
+    """Attached to any item (published or draft): such a document is not deleted."""
+    return document is not None and document.pk is not None and ItemAttachment.objects.filter(document_id=document.pk).exists()
 
 
 def filed_lock_error(document, *, replacing_file: bool) -> str | None:

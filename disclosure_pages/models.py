@@ -530,8 +530,10 @@ class DisclosureItemPage(UnitPermissionsMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        from .documents import own_unit_attachments
+
         context["public_attachments"] = [
-            a for a in self.attachments.select_related("document") if a.is_downloadable
+            a for a in own_unit_attachments(self.attachments.all()).select_related("document") if a.is_downloadable
         ]
         interpretation = self.policy_interpretation
         if interpretation is not None and interpretation.can_view(request.user):

@@ -406,8 +406,9 @@ class UnitDocumentPermissionPolicy(CollectionOwnershipPermissionPolicy):
     Group collection permissions still work (site managers); on top of them, a unit's editors
     may add, choose and change documents in their unit's collection, and nowhere else: the
     chooser, the document listing, the admin API and the upload form all ask this policy.
-    Nobody, superusers included, deletes a document that was filed with a published item
-    (documents.document_is_filed): what was published and archived is never lost.
+    Nobody, superusers included, deletes a document that an item attaches (documents.document_in_use):
+    what was published and archived is never lost, and a draft's attachment is protected by its
+    foreign key (deleting it would fail with ProtectedError).
     """
 
     def __init__(self):
@@ -430,10 +431,10 @@ class UnitDocumentPermissionPolicy(CollectionOwnershipPermissionPolicy):
         return collections | Collection.objects.filter(pk__in=ids) if ids else collections
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
-        from .documents import document_is_filed
+        from .documents import document_in_use
 
         actions = set(actions)
-        if "delete" in actions and document_is_filed(instance):
+        if "delete" in actions and document_in_use(instance):
             actions.discard("delete")
             if not actions:
                 return False

@@ -145,6 +145,9 @@ def test_the_file_guard_follows_the_documents_own_unit(client, user_named, lk_pa
     wj_public = make_item(WJ, "1-1-1", title="武江公开事项", scope="public")
     ItemAttachment.objects.create(page=wj_public, document=lk_party_doc)  # bypassing the form and the model check
     assert client.get(lk_party_doc.url).status_code == 404  # anonymous, through a public item elsewhere
+    assert "龙口党内附件" not in client.get(wj_public.url).content.decode()  # nor listed on the item
+    api = client.get(f"/api/items/{wj_public.pk}/")
+    assert api.status_code == 200 and "龙口党内附件" not in json.dumps(api.json(), ensure_ascii=False)
     client.force_login(user_named("wj_editor"))  # may edit the WJ item that points at it
     assert client.get(lk_party_doc.url).status_code == 404
     client.force_login(user_named("lk_member"))  # a member of the document's own unit reads it
@@ -204,3 +207,17 @@ def test_a_draft_only_document_may_be_replaced(client, user_named, wj_doc):
     client.force_login(user_named("wj_editor"))
     replacement = SimpleUploadedFile("wj.pdf", pdf_bytes("修改稿"), content_type="application/pdf")
     assert edit_document(client, wj_doc, file=replacement).status_code == 302
+
+
+def test_a_drafts_document_is_not_deleted_either(client, user_named, wj_doc):
+    """The attachment's foreign key protects it: the delete views refuse instead of failing."""
+    draft = make_item(WJ, "1-1-1", title="武江草稿二")
+    DisclosureItemPage.objects.filter(pk=draft.pk).update(live=False, first_published_at=None, last_published_at=None)
+    ItemAttachment.objects.create(page=draft, document=wj_doc)
+    client.force_login(user_named("wj_editor"))
+    assert client.post(reverse("wagtaildocs:delete", args=[wj_doc.pk])).status_code in (302, 403)
+    assert client.post(f"/admin/bulk/wagtaildocs/document/delete/?id={wj_doc.pk}").status_code in (200, 302)
+    assert get_document_model().objects.filter(pk=wj_doc.pk).exists()
+    unattached = make_document(WJ, title="未使用附件", user=user_named("wj_editor"))
+    assert client.post(reverse("wagtaildocs:delete", args=[unattached.pk])).status_code == 302
+    assert not get_document_model().objects.filter(pk=unattached.pk).exists()

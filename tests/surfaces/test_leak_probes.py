@@ -5,16 +5,16 @@ import datetime
 import re
 
 import pytest
-from django.core.files.base import ContentFile
-from wagtail.documents.models import Document
+from django.urls import reverse
 
 from disclosure_pages.models import ItemAttachment
 from disclosure_pages.selectors import find_unit
-from tests.builders import make_user
+from tests.builders import make_document, make_user, node_for
+from tests.surfaces.test_document_scope import CROSS_UNIT_ERROR, attachment_post, titles_in
 
 pytestmark = pytest.mark.django_db
 LK = "龙口市/市科技局党支部"
-SECRET_WORDS = ["泄密探针甲", "泄密探针乙", "泄密探针丙"]
+SECRET_WORDS = ["泄密探针甲", "泄密探针乙", "泄密探针丙", "泄密探针附件"]
 
 
 def publish(item):
@@ -34,7 +34,8 @@ def probes(item_factory, django_capture_on_commit_callbacks):
         )
     documents = {}
     for key, item in (("party", party), ("committee", committee), ("revoked", revoked)):
-        document = Document.objects.create(title=f"附件-{key}", file=ContentFile(b"%PDF-1.4 probe", name=f"{key}.pdf"))
+        # uploaded by the unit, so in the unit's own collection
+        document = make_document(LK, title=f"泄密探针附件-{key}", content=b"%PDF-1.4 probe", name=f"{key}.pdf")
         ItemAttachment.objects.create(page=item, document=document, attribute="active")
         documents[key] = document
     with django_capture_on_commit_callbacks(execute=True):
@@ -124,3 +125,23 @@ def test_previews_and_admin_pdf_endpoints_need_the_admin(client, probes):
         response = client.get(url)
         assert response.status_code in (302, 403, 404), url
         assert_no_secret(response.content.decode(), url)
+
+
+def test_documents_across_units(client, user_named, probes):
+    """An editor of 韶关市/武江区/区委办 cannot reach 龙口's 党内 file: not listed, not attachable, not served,
+    and Wagtail's bulk-action pages do not name 龙口's 党内 pages."""
+    party_doc, party_item = probes["documents"]["party"], probes["items"]["party"]
+    client.force_login(user_named("wj_editor"))
+    for url in [reverse("wagtaildocs:index"), reverse("wagtaildocs_chooser:choose"), "/admin/api/main/documents/",
+                f"{reverse('wagtaildocs_chooser:choose_results')}?q=泄密"]:
+        assert_no_secret(titles_in(client.get(url)), url)
+    assert client.get(f"/admin/api/main/documents/{party_doc.pk}/").status_code == 404
+    response = attachment_post(client, node_for("韶关市/武江区/区委办", "1-1-1"), title="跨单位探针草稿", document_pk=party_doc.pk)
+    assert response.status_code == 200 and CROSS_UNIT_ERROR in response.content.decode()
+    assert client.get(party_doc.url).status_code == 404
+    for action in ["delete", "unpublish", "move", "publish"]:
+        for query in [f"?id={party_item.pk}", f"?id=all&childOf={party_item.get_parent().pk}"]:
+            url = f"/admin/bulk/wagtailcore/page/{action}/{query}"
+            assert_no_secret(client.get(url).content.decode(), url)
+        url = f"/admin/bulk/wagtaildocs/document/delete/?id={party_doc.pk}"
+        assert_no_secret(client.get(url).content.decode(), url)
