@@ -22,6 +22,7 @@ from wagtail.models import COMMENTS_RELATION_NAME, Page, PageLogEntry, Revision
 
 from .choices import PeriodType, scope_from_text
 from .models import CatalogNodePage, DisclosureItemPage, RegionPage, UnitPage
+from .sanitising import sanitise_html
 from .signals import items_imported
 
 IMPORT_LOG_ACTION = "disclosure_pages.import"
@@ -129,7 +130,7 @@ def _new_item(
     item = DisclosureItemPage(
         title=title[:255],
         slug=_unique_child_slug(node, title, taken_slugs),
-        body=body,
+        body=sanitise_html(body),  # the bulk path writes rows directly, past the model's own sanitising
         doc_number=doc_number,
         scope=scope or node.scope,
         tables=tables or [],
