@@ -70,7 +70,10 @@ class SanitisedHtmlMixin:
 
 class UnmoderatedPageMixin(SanitisedHtmlMixin, UnitPermissionsMixin):
     """The tree's structure pages (home, regions, units, catalogue) are not moderated:
-    only DisclosureItemPage goes through 党务公开审批流程, assigned on the home page."""
+    only DisclosureItemPage goes through 党务公开审批流程, assigned on the home page.
+
+    They are containers: one that is not live hides everything below it (Wagtail's route()
+    would otherwise walk through an unpublished node to the live pages under it)."""
 
     def get_workflow(self):
         return None
@@ -78,6 +81,11 @@ class UnmoderatedPageMixin(SanitisedHtmlMixin, UnitPermissionsMixin):
     @property
     def has_workflow(self) -> bool:
         return False
+
+    def route(self, request, path_components):
+        if path_components and not self.live:
+            raise Http404
+        return super().route(request, path_components)
 
 
 class PortalHomePage(UnmoderatedPageMixin, Page):

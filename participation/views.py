@@ -17,7 +17,7 @@ from django_ratelimit.core import get_usage, is_ratelimited
 
 from disclosure_pages.models import DisclosureItemPage, UnitPage
 from disclosure_pages.params import parse_id
-from disclosure_pages.selectors import can_view_item, paginate
+from disclosure_pages.selectors import can_view_item, paginate, under_live_ancestors
 
 from .choices import PauseKind
 from .forms import ClarifyForm, FeedbackForm, RequestForm, StatusCheckForm
@@ -175,7 +175,7 @@ def feedback_wall(request: HttpRequest) -> HttpResponse:
 
 
 def feedback_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = get_object_or_404(UnitPage.objects.live(), pk=unit_id)
+    unit = get_object_or_404(under_live_ancestors(UnitPage.objects.live()), pk=unit_id)
     return _feedback(request, unit=unit, item=None)
 
 
