@@ -43,14 +43,38 @@ from .choices import (
 from .forms import DisclosureItemForm
 from .panels import PrescreenPanel
 from .permissions import UnitPermissionsMixin
+from .sanitising import sanitise_html
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
-class UnmoderatedPageMixin(UnitPermissionsMixin):
+class SanitisedHtmlMixin:
+    """Rich text fields pass the HTML allow-list (sanitising.py) whenever the page is cleaned
+    (save_revision, form validation) or saved, so neither a revision nor the page row ever
+    holds markup the allow-list refuses, whoever wrote it (editor, service, import)."""
+
+    sanitised_html_fields: tuple[str, ...] = ()
+
+    def sanitise_html_fields(self) -> None:
+        for name in self.sanitised_html_fields:
+            setattr(self, name, sanitise_html(getattr(self, name)))
+
+    def full_clean(self, *args, **kwargs):
+        self.sanitise_html_fields()
+        return super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        self.sanitise_html_fields()
+        return super().save(*args, **kwargs)
+
+
+class UnmoderatedPageMixin(SanitisedHtmlMixin, UnitPermissionsMixin):
     """The tree's structure pages (home, regions, units, catalogue) are not moderated:
-    only DisclosureItemPage goes through 党务公开审批流程, assigned on the home page."""
+    only DisclosureItemPage goes through 党务公开审批流程, assigned on the home page.
+
+    They are containers: one that is not live hides everything below it (Wagtail's route()
+    would otherwise walk through an unpublished node to the live pages under it)."""
 
     def get_workflow(self):
         return None
@@ -59,9 +83,15 @@ class UnmoderatedPageMixin(UnitPermissionsMixin):
     def has_workflow(self) -> bool:
         return False
 
+    def route(self, request, path_components):
+        if path_components and not self.live:
+            raise Http404
+        return super().route(request, path_components)
+
 
 class PortalHomePage(UnmoderatedPageMixin, Page):
     intro = RichTextField("平台简介", blank=True, features=["bold", "italic", "link"])
+    sanitised_html_fields = ("intro",)
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["disclosure_pages.RegionPage"]
@@ -89,6 +119,7 @@ class RegionPage(UnmoderatedPageMixin, Page):
 
     kind = models.CharField("行政区划类别", max_length=4, choices=KIND_CHOICES, default="市")
     intro = RichTextField("简介", blank=True, features=["bold", "italic", "link"])
+    sanitised_html_fields = ("intro",)
 
     parent_page_types = ["disclosure_pages.PortalHomePage", "disclosure_pages.RegionPage"]
     subpage_types = ["disclosure_pages.RegionPage", "disclosure_pages.UnitPage"]
@@ -131,6 +162,7 @@ class UnitPage(UnmoderatedPageMixin, Page):
         "设党（总）支部的单位只公开党（总）支部一级的内容。",
     )
     intro = RichTextField("单位简介", blank=True, features=["bold", "italic", "link"])
+    sanitised_html_fields = ("intro",)
     contact = models.CharField("联系方式", max_length=255, blank=True)
     # The unit's own document collection: its uploads land there and its items attach only
     # documents from there (disclosure_pages.documents); created with the unit.
@@ -341,7 +373,7 @@ class CatalogNodePage(UnmoderatedPageMixin, Page):
         return context
 
 
-class DisclosureItemPage(UnitPermissionsMixin, Page):
+class DisclosureItemPage(SanitisedHtmlMixin, UnitPermissionsMixin, Page):
     """One disclosure (公开事项): a period's content, tables, attachments."""
 
     workflow_moderated = True
@@ -364,6 +396,7 @@ class DisclosureItemPage(UnitPermissionsMixin, Page):
         help_text="种子文件000：及时公开按月度报送周期采取“零上报”，有发生必须按时报送，无发生也要按时报送。",
     )
     body = RichTextField("公开正文", blank=True)
+    sanitised_html_fields = ("body",)
     tables = StreamField(DisclosureTablesBlock(), verbose_name="标准表格", blank=True, use_json_field=True)
     doc_number = models.CharField("发文字号", max_length=100, blank=True, help_text="如“龙科字〔2011〕20号”。")
     scope = models.CharField(

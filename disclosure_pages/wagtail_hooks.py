@@ -124,13 +124,13 @@ def register_workflow_actions(actions):
 @hooks.register("register_admin_urls")
 def register_item_admin_urls():
     return [
-        path("disclosure/items/<int:page_id>/history/", ItemHistoryView.as_view(), name="disclosure_item_history"),
+        path("disclosure/items/<id:page_id>/history/", ItemHistoryView.as_view(), name="disclosure_item_history"),
         path(
-            "disclosure/items/<int:page_id>/compare/<int:revision_id>/",
+            "disclosure/items/<id:page_id>/compare/<id:revision_id>/",
             ItemCompareView.as_view(),
             name="disclosure_item_compare",
         ),
-        path("disclosure/items/<int:page_id>/revoke/", ItemRevokeView.as_view(), name="disclosure_item_revoke"),
+        path("disclosure/items/<id:page_id>/revoke/", ItemRevokeView.as_view(), name="disclosure_item_revoke"),
     ]
 
 

@@ -327,11 +327,11 @@ def feedback_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 admin_urlpatterns = [
     path("requests/", request_index, name="request_index"),
-    path("requests/<int:pk>/", request_detail, name="request_detail"),
-    path("requests/<int:pk>/<slug:action>/", request_action, name="request_action"),
+    path("requests/<id:pk>/", request_detail, name="request_detail"),
+    path("requests/<id:pk>/<slug:action>/", request_action, name="request_action"),
     path("feedback/", feedback_index, name="feedback_index"),
-    path("feedback/<int:pk>/", feedback_detail, name="feedback_detail"),
-    path("feedback/<int:pk>/<slug:action>/", feedback_action, name="feedback_action"),
+    path("feedback/<id:pk>/", feedback_detail, name="feedback_detail"),
+    path("feedback/<id:pk>/<slug:action>/", feedback_action, name="feedback_action"),
 ]
 
 urls = include((admin_urlpatterns, "participation_admin"), namespace="participation_admin")
