@@ -24,7 +24,7 @@ from .choices import DiscloseOpinion, FormState, LeaderOpinion, Platform, Record
 
 
 class ApprovalForm(models.Model):
-    """《党务公开事项审批表》 (种子文件002 附件1): one per item and publication."""
+    """《党务公开事项审批表》 (《中共惠农区委党务公开若干制度（试行）》附件1): one per item and publication."""
 
     item = models.ForeignKey(
         "disclosure_pages.DisclosureItemPage",
@@ -91,7 +91,7 @@ class ApprovalForm(models.Model):
     reviewer_opinion = models.TextField("分管领导意见", blank=True)
     reviewed_on = models.DateField("分管领导签署日期", null=True, blank=True)
 
-    # 审批: the leader (主要负责人), for important items (种子文件002第十五条).
+    # 审批: the leader (主要负责人), for important items (《中共惠农区委党务公开若干制度（试行）》第十五条).
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="主要领导",

@@ -45,7 +45,7 @@ def html_to_pdf(html: str) -> bytes:
 
 def form_title(unit: UnitPage | None, unit_name: str = "") -> str:
     """《…党务公开事项审批表》 headed with the unit's party organisation (中共…委员会) when recorded,
-    else its region and name ("武江区区委办"), as 种子文件002 heads it with "中共惠农区委"."""
+    else its region and name ("武江区区委办"), as 《中共惠农区委党务公开若干制度（试行）》 heads it with "中共惠农区委"."""
     name = unit_name
     if unit is not None:
         region = unit.region

@@ -102,7 +102,7 @@ class DisclosureMethod(models.TextChoices):
     ROUTINE = "routine", "例行公开"
 
 
-# Opinions recorded by the workflow (种子文件002 附件1 《党务公开事项审批表》). The values are the
+# Opinions recorded by the workflow (《中共惠农区委党务公开若干制度（试行）》附件1《党务公开事项审批表》). The values are the
 # ones archive.services accepts, so the approval form and the task states speak one vocabulary.
 class DiscloseOpinion(models.TextChoices):
     AGREE = "agree", "同意"

@@ -158,7 +158,7 @@ class UnitPage(UnmoderatedPageMixin, Page):
         "党组织名称",
         max_length=255,
         blank=True,
-        help_text="如“中共龙口市科技局支部委员会”。种子文件000：设党委（党组）的单位只公开党委（党组）一级的内容；"
+        help_text="如“中共龙口市科技局支部委员会”。《韶关市党风廉政信息公开平台规范》：设党委（党组）的单位只公开党委（党组）一级的内容；"
         "设党（总）支部的单位只公开党（总）支部一级的内容。",
     )
     intro = RichTextField("单位简介", blank=True, features=["bold", "italic", "link"])
@@ -237,7 +237,7 @@ class CatalogNodePage(UnmoderatedPageMixin, Page):
     code = models.CharField(
         "公开代码",
         max_length=20,
-        help_text="按目录位置编码：一级“1”，二级“1-1”，三级“1-1-1”（种子文件001的“公开代码”）。",
+        help_text="按目录位置编码：一级“1”，二级“1-1”，三级“1-1-1”（《龙口市科技局党支部党务公开工作实施方案》目录的“公开代码”）。",
     )
     content = models.TextField(
         "公开内容",
@@ -262,7 +262,7 @@ class CatalogNodePage(UnmoderatedPageMixin, Page):
         "公开形式/平台",
         max_length=255,
         blank=True,
-        help_text="如“会议、文件、网站、新闻媒体”。种子文件000：公开形式按照“三网融合”要求，采取互联网、手机短信、人工坐席服务、数字电视服务。",
+        help_text="如“会议、文件、网站、新闻媒体”。《韶关市党风廉政信息公开平台规范》：公开形式按照“三网融合”要求，采取互联网、手机短信、人工坐席服务、数字电视服务。",
     )
     time_limit = models.CharField(
         "公开时限",
@@ -283,7 +283,7 @@ class CatalogNodePage(UnmoderatedPageMixin, Page):
     requires_leader_approval = models.BooleanField(
         "重要信息（须主要负责人审批）",
         default=False,
-        help_text="种子文件002第十五条：重要信息必须经部门（单位）主要负责人审核同意后方可发布。",
+        help_text="《中共惠农区委党务公开若干制度（试行）》第十五条：重要信息必须经部门（单位）主要负责人审核同意后方可发布。",
     )
     retention = models.CharField(
         "保管期限", max_length=12, choices=Retention.choices, default=Retention.Y30
@@ -292,7 +292,7 @@ class CatalogNodePage(UnmoderatedPageMixin, Page):
         "标准表格",
         max_length=30,
         blank=True,
-        help_text="本目录对应的标准表格（种子文件000 表一–表五），录入事项时优先使用。",
+        help_text="本目录对应的标准表格（《韶关市党风廉政信息公开平台规范》表一–表五），录入事项时优先使用。",
     )
 
     parent_page_types = ["disclosure_pages.UnitPage", "disclosure_pages.CatalogNodePage"]
@@ -388,12 +388,12 @@ class DisclosureItemPage(SanitisedHtmlMixin, UnitPermissionsMixin, Page):
         "月份", choices=[(m, f"{m}月") for m in range(1, 13)], null=True, blank=True
     )
     event_date = models.DateField(
-        "事项发生日期", null=True, blank=True, help_text="即时公开事项：事情发生后5日内完成对外发布（种子文件000）。"
+        "事项发生日期", null=True, blank=True, help_text="即时公开事项：事情发生后5日内完成对外发布（《韶关市党风廉政信息公开平台规范》）。"
     )
     is_zero_report = models.BooleanField(
         "零上报（无发生）",
         default=False,
-        help_text="种子文件000：及时公开按月度报送周期采取“零上报”，有发生必须按时报送，无发生也要按时报送。",
+        help_text="《韶关市党风廉政信息公开平台规范》：及时公开按月度报送周期采取“零上报”，有发生必须按时报送，无发生也要按时报送。",
     )
     body = RichTextField("公开正文", blank=True)
     sanitised_html_fields = ("body",)
@@ -413,9 +413,9 @@ class DisclosureItemPage(SanitisedHtmlMixin, UnitPermissionsMixin, Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="interpreted_items",
-        help_text="种子文件002第三十条：相关解读提纲、解读材料应与文件同步公开。",
+        help_text="《中共惠农区委党务公开若干制度（试行）》第三十条：相关解读提纲、解读材料应与文件同步公开。",
     )
-    # The approval form's own fields (种子文件002 附件1 《党务公开事项审批表》), filled by the editor.
+    # The approval form's own fields (《中共惠农区委党务公开若干制度（试行）》附件1《党务公开事项审批表》), filled by the editor.
     disclosure_time = models.CharField("公开时间", max_length=100, blank=True)
     requirement = models.CharField(
         "公开要求", max_length=12, choices=DisclosureRequirement.choices, blank=True
@@ -587,7 +587,7 @@ class ItemAttachment(Orderable):
         max_length=12,
         choices=AttachmentAttribute.choices,
         default=AttachmentAttribute.ACTIVE,
-        help_text="种子文件002第六条：在发文稿纸上注明属于“主动公开”“不予公开”等属性中的一种。",
+        help_text="《中共惠农区委党务公开若干制度（试行）》第六条：在发文稿纸上注明属于“主动公开”“不予公开”等属性中的一种。",
     )
     reason = models.CharField(
         "理由", max_length=255, blank=True, help_text="依申请公开、不予公开须依法依规说明理由。"
@@ -652,7 +652,7 @@ class SupervisorReach(models.Model):
         verbose_name="监督范围",
         on_delete=models.CASCADE,
         related_name="+",
-        help_text="行政区域或单位；范围包括其下全部层级（种子文件000：各级组织部门可以查看本级及下级党务公开单位的公开信息）。",
+        help_text="行政区域或单位；范围包括其下全部层级（《韶关市党风廉政信息公开平台规范》：各级组织部门可以查看本级及下级党务公开单位的公开信息）。",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 

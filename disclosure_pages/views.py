@@ -85,7 +85,7 @@ class RevokeForm(forms.Form):
     reason = forms.CharField(
         label="撤消理由",
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="种子文件000：各级组织部门可以查看本级及下级党务公开单位的公开信息，并有权撤消已发布的错误的党务公开信息。"
+        help_text="《韶关市党风廉政信息公开平台规范》：各级组织部门可以查看本级及下级党务公开单位的公开信息，并有权撤消已发布的错误的党务公开信息。"
         "理由将写入归档记录和事项履历，并通知该单位录入人。",
         error_messages={"required": "请填写撤消理由。"},
     )

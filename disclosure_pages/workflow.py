@@ -164,14 +164,14 @@ class ReviewActionForm(forms.Form):
     disclose_opinion = _opinion(
         "公开意见",
         DiscloseOpinion.choices,
-        help_text="种子文件002第十五条：分管负责人对拟公开内容的真实性进行把关，就公开的范围、方式、时限、是否涉密等进行审核，并作出是否公开的决定。",
+        help_text="《中共惠农区委党务公开若干制度（试行）》第十五条：分管负责人对拟公开内容的真实性进行把关，就公开的范围、方式、时限、是否涉密等进行审核，并作出是否公开的决定。",
         initial=DiscloseOpinion.AGREE,
     )
     disclose_reason = _required_text("公开意见理由")
     secrecy_opinion = _opinion(
         "保密审核",
         SecrecyOpinion.choices,
-        help_text="种子文件003：拟公开的党务信息中含涉密内容的，须按有关规定进行脱密处理；涉及党员个人的，要防止泄露隐私。"
+        help_text="《平罗县编办关于加强和规范党委公开工作实施方案》：拟公开的党务信息中含涉密内容的，须按有关规定进行脱密处理；涉及党员个人的，要防止泄露隐私。"
         "选择“需脱密处理”时事项退回录入人脱密后重新提交。",
         initial=SecrecyOpinion.PASS,
     )
@@ -179,7 +179,7 @@ class ReviewActionForm(forms.Form):
     request_leader_approval = forms.BooleanField(
         label="报主要负责人审批",
         required=False,
-        help_text="种子文件002第十五条：重要信息必须经部门（单位）主要负责人审核同意后方可发布。目录标注为重要信息的事项一律报批；"
+        help_text="《中共惠农区委党务公开若干制度（试行）》第十五条：重要信息必须经部门（单位）主要负责人审核同意后方可发布。目录标注为重要信息的事项一律报批；"
         "其余事项不勾选时，审核通过即发布（设有定时发布时间的，到时发布）。",
     )
     prescreen_confirmed = forms.BooleanField(

@@ -126,7 +126,7 @@ ACTIONS: dict[str, Action] = {
     "answer": Action(
         "答复", AnswerForm, "答复后申请人可在查询页面看到答复内容；生成的公开事项是草稿，须经审核审批后发布。"
     ),
-    "file": Action("报上级备案", NoteForm, "申请事项及办理情况报上一级党组织备案（种子文件004）。"),
+    "file": Action("报上级备案", NoteForm, "申请事项及办理情况报上一级党组织备案（南湖区《关于在全区基层党组织中推进和深化党务公开工作的实施意见》）。"),
     "note": Action("添加备注", NoteRequiredForm, "备注仅办理人员和上级组织部门可见。"),
 }
 
