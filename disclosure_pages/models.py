@@ -449,6 +449,15 @@ class DisclosureItemPage(SanitisedHtmlMixin, UnitPermissionsMixin, Page):
         FieldPanel("disclosure_time"),
         FieldRowPanel([FieldPanel("requirement"), FieldPanel("method")]),
         FieldPanel("platforms"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("proposer_disclose_opinion"), FieldPanel("proposer_disclose_reason")]),
+                FieldRowPanel([FieldPanel("proposer_secrecy_opinion"), FieldPanel("proposer_secrecy_reason")]),
+            ],
+            heading="提出部门初步意见",
+            help_text="《中共惠农区委党务公开若干制度（试行）》第二十六条：由公开内容责任部门（单位）提出是否公开和保密审核的初步意见。"
+            "提交审核前须填写，各附理由。",
+        ),
     ]
     edit_handler = TabbedInterface(
         [

@@ -255,6 +255,43 @@ def leader_errors(action: str, data: dict[str, Any]) -> dict[str, str]:
 # --- helpers --------------------------------------------------------------------------------
 
 
+def earlier_opinions(task_state: TaskState) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """What the approver reads before deciding: the proposer's preliminary opinions and the
+    reviewer's opinions of this round, as (who, when, [(label, text)]), Chinese labels only."""
+    from archive.selectors import open_approval_form
+
+    item = item_of(task_state)
+    rows: list[tuple[str, str, list[tuple[str, str]]]] = []
+    form = open_approval_form(item)
+    if form is not None and (form.proposer_disclose_opinion or form.proposer_secrecy_opinion):
+        proposer = []
+        if form.proposer_disclose_opinion:
+            proposer.append(
+                ("初步公开意见", f"{form.get_proposer_disclose_opinion_display()}。理由：{form.proposer_disclose_reason}")
+            )
+        if form.proposer_secrecy_opinion:
+            proposer.append(
+                ("初步保密意见", f"{form.get_proposer_secrecy_opinion_display()}。理由：{form.proposer_secrecy_reason}")
+            )
+        rows.append((f"提出（{person_name(form.filled_by)}）", _when(form.submitted_at), proposer))
+    review = None
+    if isinstance(task_state.specific, LeaderApprovalTaskState):
+        review = LeaderApprovalTask.last_review(task_state.workflow_state)
+    if review is not None:
+        rows.append((f"审核（{person_name(review.finished_by)}）", _when(review.finished_at), review.opinion_rows))
+    return rows
+
+
+def _when(moment) -> str:
+    return f"{timezone.localtime(moment):%Y年%-m月%-d日 %H:%M}" if moment else ""
+
+
+def person_name(user) -> str:
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
 def item_of(task_state: TaskState):
     """The item a task state is about, as a page (specific, the database version)."""
     return task_state.workflow_state.content_object.specific
@@ -343,6 +380,9 @@ class ReviewTask(UnitRoleTaskMixin, Task):
         return {"approve": ReviewActionForm, "reject": ReviewRejectForm}.get(action, super().get_form_for_action(action))
 
     def start(self, workflow_state, user=None):
+        # 审核 starts when the proposer submits, or resubmits after a rejection (Wagtail's
+        # resume, and LeaderApprovalTask.start after a change): `user` is that proposer.
+        archive_service("approval_form_record_submission")(item=workflow_state.content_object.specific, user=user)
         task_state = super().start(workflow_state, user=user)
         self.notify_started(task_state)
         return task_state
