@@ -77,3 +77,22 @@ PLATFORM_SYNONYMS: dict[str, str] = {
     "党务公开栏（墙）": Platform.NOTICE_BOARD,
     "公开墙": Platform.NOTICE_BOARD,
 }
+
+
+def approval_labels(snapshot: dict) -> dict[str, str]:
+    """The Chinese labels of the codes in an approval form's snapshot (never "agree" or "pass" on screen)."""
+    from disclosure_pages.choices import DisclosureMethod, DisclosureRequirement
+
+    def label(choices: type[models.TextChoices], value: str) -> str:
+        return dict(choices.choices).get(value or "", value or "")
+
+    return {
+        "disclose_opinion_label": label(DiscloseOpinion, snapshot.get("disclose_opinion")),
+        "secrecy_opinion_label": label(SecrecyOpinion, snapshot.get("secrecy_opinion")),
+        "proposer_disclose_opinion_label": label(DiscloseOpinion, snapshot.get("proposer_disclose_opinion")),
+        "proposer_secrecy_opinion_label": label(SecrecyOpinion, snapshot.get("proposer_secrecy_opinion")),
+        "leader_decision_label": label(LeaderOpinion, snapshot.get("leader_decision")),
+        "requirement_label": label(DisclosureRequirement, snapshot.get("requirement")),
+        "method_label": label(DisclosureMethod, snapshot.get("method")),
+        "platforms_label": "、".join(label(Platform, value) for value in snapshot.get("platforms") or []),
+    }

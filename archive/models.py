@@ -24,7 +24,7 @@ from .choices import DiscloseOpinion, FormState, LeaderOpinion, Platform, Record
 
 
 class ApprovalForm(models.Model):
-    """《党务公开事项审批表》 (种子文件002 附件1): one per item and publication."""
+    """《党务公开事项审批表》 (《中共惠农区委党务公开若干制度（试行）》附件1): one per item and publication."""
 
     item = models.ForeignKey(
         "disclosure_pages.DisclosureItemPage",
@@ -70,6 +70,17 @@ class ApprovalForm(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    # 《中共惠农区委党务公开若干制度（试行）》第二十六条（一）: the proposing department gives its
+    # preliminary opinion on disclosure and on secrecy, before the reviewer's.
+    proposer_disclose_opinion = models.CharField(
+        "初步公开意见", max_length=10, choices=DiscloseOpinion.choices, blank=True
+    )
+    proposer_disclose_reason = models.TextField("初步公开意见理由", blank=True)
+    proposer_secrecy_opinion = models.CharField(
+        "初步保密意见", max_length=12, choices=SecrecyOpinion.choices, blank=True
+    )
+    proposer_secrecy_reason = models.TextField("初步保密意见理由", blank=True)
 
     # 审核: the reviewer (分管负责人) decides whether to disclose and reviews secrecy.
     disclose_opinion = models.CharField("公开意见", max_length=10, choices=DiscloseOpinion.choices, blank=True)
@@ -90,8 +101,9 @@ class ApprovalForm(models.Model):
     )
     reviewer_opinion = models.TextField("分管领导意见", blank=True)
     reviewed_on = models.DateField("分管领导签署日期", null=True, blank=True)
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
 
-    # 审批: the leader (主要负责人), for important items (种子文件002第十五条).
+    # 审批: the leader (主要负责人), for important items (《中共惠农区委党务公开若干制度（试行）》第十五条).
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="主要领导",
@@ -103,6 +115,7 @@ class ApprovalForm(models.Model):
     leader_decision = models.CharField("主要领导审批", max_length=10, choices=LeaderOpinion.choices, blank=True)
     leader_opinion = models.TextField("主要领导意见", blank=True)
     leader_on = models.DateField("主要领导签署日期", null=True, blank=True)
+    leader_at = models.DateTimeField("审批时间", null=True, blank=True)
 
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -138,6 +151,9 @@ class ApprovalForm(models.Model):
         def day(value) -> str:
             return value.isoformat() if value else ""
 
+        def moment(value) -> str:
+            return timezone.localtime(value).isoformat(timespec="minutes") if value else ""
+
         return {
             "id": self.pk,
             "department": self.department,
@@ -151,6 +167,11 @@ class ApprovalForm(models.Model):
             "new_media_text": self.new_media_text,
             "platform_other": self.platform_other,
             "filled_by": person(self.filled_by),
+            "submitted_at": moment(self.submitted_at),
+            "proposer_disclose_opinion": self.proposer_disclose_opinion,
+            "proposer_disclose_reason": self.proposer_disclose_reason,
+            "proposer_secrecy_opinion": self.proposer_secrecy_opinion,
+            "proposer_secrecy_reason": self.proposer_secrecy_reason,
             "disclose_opinion": self.disclose_opinion,
             "disclose_reason": self.disclose_reason,
             "secrecy_opinion": self.secrecy_opinion,
@@ -160,10 +181,12 @@ class ApprovalForm(models.Model):
             "reviewer": person(self.reviewer),
             "reviewer_opinion": self.reviewer_opinion,
             "reviewed_on": day(self.reviewed_on),
+            "reviewed_at": moment(self.reviewed_at),
             "leader": person(self.leader),
             "leader_decision": self.leader_decision,
             "leader_opinion": self.leader_opinion,
             "leader_on": day(self.leader_on),
+            "leader_at": moment(self.leader_at),
         }
 
 

@@ -26,7 +26,7 @@ from disclosure_pages.choices import DisclosureMethod, DisclosureRequirement, Re
 from disclosure_pages.models import UnitPage
 
 from . import pdf_worker
-from .choices import DiscloseOpinion, Platform, RecordKind, SecrecyOpinion
+from .choices import DiscloseOpinion, Platform, RecordKind, SecrecyOpinion, approval_labels
 from .models import ApprovalForm, ArchiveRecord
 
 CJK_FONT_FILE = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
@@ -45,7 +45,7 @@ def html_to_pdf(html: str) -> bytes:
 
 def form_title(unit: UnitPage | None, unit_name: str = "") -> str:
     """《…党务公开事项审批表》 headed with the unit's party organisation (中共…委员会) when recorded,
-    else its region and name ("武江区区委办"), as 种子文件002 heads it with "中共惠农区委"."""
+    else its region and name ("武江区区委办"), as 《中共惠农区委党务公开若干制度（试行）》 heads it with "中共惠农区委"."""
     name = unit_name
     if unit is not None:
         region = unit.region
@@ -66,12 +66,22 @@ def _choices(choices, selected) -> list[dict[str, Any]]:
     return [{"value": value, "label": label, "checked": value in chosen} for value, label in choices]
 
 
+def _moment_text(value: str | None, day: str | None) -> str:
+    """"2026年12月2日 14:30" from an ISO time of the snapshot; the date alone for older snapshots."""
+    if value:
+        moment = datetime.datetime.fromisoformat(value)
+        return f"{_date_text(moment.date())} {moment:%H:%M}"
+    return _date_text(day)
+
+
 def form_context(snapshot: dict[str, Any]) -> dict[str, Any]:
     """What the form template shows, from an ApprovalForm.snapshot() (live or as archived)."""
     f = dict(snapshot)
+    f.update(approval_labels(f))
     f["filled_on_text"] = _date_text(f.get("filled_on"))
-    f["reviewed_on_text"] = _date_text(f.get("reviewed_on"))
-    f["leader_on_text"] = _date_text(f.get("leader_on"))
+    f["submitted_at_text"] = _moment_text(f.get("submitted_at"), None)
+    f["reviewed_on_text"] = _moment_text(f.get("reviewed_at"), f.get("reviewed_on"))
+    f["leader_on_text"] = _moment_text(f.get("leader_at"), f.get("leader_on"))
     f["requirement_choices"] = _choices(DisclosureRequirement.choices, f.get("requirement"))
     f["method_choices"] = _choices(DisclosureMethod.choices, f.get("method"))
     f["platform_choices"] = _choices(Platform.choices, f.get("platforms") or [])

@@ -3,6 +3,8 @@
 Part of the contract with the workflow in disclosure_pages:
 
 - `approval_form_for(item)`: the open form of the item's next publication.
+- `approval_form_record_submission(...)`: 填表人 and 提交时间 when the proposer submits (or resubmits).
+- `approval_form_record_proposal(...)`: the proposer's 初步公开意见 / 初步保密意见 with reasons.
 - `approval_form_record_review(...)`: 公开意见 / 保密审核 / 分管领导意见 by the reviewer.
 - `approval_form_record_leader(...)`: 主要领导意见 by the leader.
 - `archive_publication(...)`: file a publication (called from the `page_published` handler).
@@ -103,22 +105,14 @@ def _editor_fields(source: DisclosureItemPage) -> dict[str, Any]:
     }
 
 
-def _latest_editor(item: DisclosureItemPage):
-    revision = item.latest_revision if item.pk else None
-    if revision is not None and revision.user_id:
-        return revision.user
-    return item.owner if item.owner_id else None
-
-
 def _sync_open_form(form: ApprovalForm, source: DisclosureItemPage) -> ApprovalForm:
-    """While a form is open its editor part follows the item; saved only on a change (keeps history short)."""
+    """While a form is open its editor part follows the item; saved only on a change (keeps history short).
+
+    填表人 is not taken from the item's revisions (a reviewer acting from the edit view would
+    be named): it is the user who submits, recorded by approval_form_record_submission.
+    """
     fields = _editor_fields(source)
     changed = [name for name, value in fields.items() if getattr(form, name) != value]
-    if form.filled_by_id is None:
-        editor = _latest_editor(source)
-        if editor is not None:
-            form.filled_by = editor
-            changed.append("filled_by")
     if changed or form.pk is None:
         for name, value in fields.items():
             setattr(form, name, value)
@@ -145,6 +139,71 @@ def approval_form_for(item: DisclosureItemPage) -> ApprovalForm:
             form = _sync_open_form(form, source)
         return form
     return _sync_open_form(form, source)
+
+
+# The reviewer's and the leader's parts: cleared when the proposer submits again, so that the
+# form of a publication carries the decisions that led to it (earlier ones stay in its history).
+DECISION_FIELDS = {
+    "disclose_opinion": "",
+    "disclose_reason": "",
+    "secrecy_opinion": "",
+    "secrecy_reason": "",
+    "prescreen_confirmed": False,
+    "prescreen_reason": "",
+    "reviewer": None,
+    "reviewer_opinion": "",
+    "reviewed_on": None,
+    "reviewed_at": None,
+    "leader": None,
+    "leader_decision": "",
+    "leader_opinion": "",
+    "leader_on": None,
+    "leader_at": None,
+}
+
+
+@transaction.atomic
+def approval_form_record_submission(*, item: DisclosureItemPage, user) -> ApprovalForm:
+    """The proposer submits (提出) or resubmits after a rejection: 填表人, 填表日期 and 提交时间.
+
+    The decisions of an earlier round are cleared (kept in the form's history).
+    """
+    form = approval_form_for(item)
+    now = timezone.now()
+    form.filled_by = user if getattr(user, "pk", None) else None
+    form.filled_on = timezone.localdate(now)
+    form.submitted_at = now
+    for name, value in DECISION_FIELDS.items():
+        setattr(form, name, value)
+    form.save()
+    return form
+
+
+@transaction.atomic
+def approval_form_record_proposal(
+    *,
+    item: DisclosureItemPage,
+    disclose_opinion: str,
+    disclose_reason: str,
+    secrecy_opinion: str,
+    secrecy_reason: str,
+) -> ApprovalForm:
+    """The proposer's preliminary opinions (初步公开意见, 初步保密意见), each with its reason.
+
+    Empty values are kept as they are (a draft may be saved half filled); the item's edit
+    form requires them before submission.
+    """
+    form = approval_form_for(item)
+    form.proposer_disclose_opinion = (
+        choice_value(DiscloseOpinion, disclose_opinion, field="proposer_disclose_opinion") if disclose_opinion else ""
+    )
+    form.proposer_disclose_reason = (disclose_reason or "").strip()
+    form.proposer_secrecy_opinion = (
+        choice_value(SecrecyOpinion, secrecy_opinion, field="proposer_secrecy_opinion") if secrecy_opinion else ""
+    )
+    form.proposer_secrecy_reason = (secrecy_reason or "").strip()
+    form.save()
+    return form
 
 
 def _required_reason(value: str, field: str, label: str) -> str:
@@ -187,7 +246,8 @@ def approval_form_record_review(
     form.reviewer = user
     verdict = "同意公开" if disclose == DiscloseOpinion.AGREE else "不同意公开"
     form.reviewer_opinion = f"{verdict}。{disclose_text}"
-    form.reviewed_on = timezone.localdate()
+    form.reviewed_at = timezone.now()
+    form.reviewed_on = timezone.localdate(form.reviewed_at)
     form.save()
     return form
 
@@ -203,16 +263,22 @@ def approval_form_record_leader(*, item: DisclosureItemPage, user, opinion: str,
     form.leader = user
     form.leader_decision = decision
     form.leader_opinion = f"{LeaderOpinion(decision).label}。{text}" if text else f"{LeaderOpinion(decision).label}。"
-    form.leader_on = timezone.localdate()
+    form.leader_at = timezone.now()
+    form.leader_on = timezone.localdate(form.leader_at)
     form.save()
     return form
 
 
-def _close_form(*, item: DisclosureItemPage, source: DisclosureItemPage, revision: Revision | None) -> ApprovalForm:
+def _close_form(
+    *, item: DisclosureItemPage, source: DisclosureItemPage, revision: Revision | None, user=None
+) -> ApprovalForm:
     form = ApprovalForm.objects.select_for_update().filter(item_id=item.pk, state=FormState.OPEN).first()
     if form is None:
         form = ApprovalForm(item_id=item.pk)
     _sync_open_form(form, source)
+    if form.filled_by_id is None and getattr(user, "pk", None):
+        # Published without a submission (an administrator's direct publication): who published.
+        form.filled_by = user
     form.state = FormState.USED
     form.revision = revision
     form.used_at = timezone.now()
@@ -441,7 +507,7 @@ def archive_publication(
     form = None
     if kind != RecordKind.IMPORT:
         source = revision.as_object() if revision is not None else item
-        form = _close_form(item=item, source=source, revision=revision)
+        form = _close_form(item=item, source=source, revision=revision, user=user)
     return _file(
         item=item,
         revision=revision,

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.admin import SimpleListFilter, display
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.http import urlencode
 from wagtail import hooks
 from wagtail.admin.widgets.button import Button
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
+from wagtail_modeladmin.views import IndexView
 
 from disclosure_pages.models import UnitPage
+from disclosure_pages.params import parse_id
 from disclosure_pages.permissions import can_see
 from disclosure_pages.selectors import is_item_page
 
@@ -86,12 +90,26 @@ class UnitFilter(SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(unit_id=self.value())
+            unit_id = parse_id(self.value())
+            return queryset.filter(unit_id=unit_id) if unit_id else queryset.none()
         return queryset
+
+
+class RecordIndexView(IndexView):
+    def dispatch(self, request, *args, **kwargs):
+        # modeladmin lets a filter it cannot apply (an unknown field, "year=abc") escape as a 500;
+        # Django's own admin answers it too, with its "?e=1" page.
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest(
+                f'<p>筛选条件无效。<a href="{escape(request.path)}">显示全部归档记录</a></p>'.encode()
+            )
 
 
 class ArchiveRecordAdmin(ModelAdmin):
     model = ArchiveRecord
+    index_view_class = RecordIndexView
     menu_label = "归档记录"
     menu_icon = "folder-open-inverse"
     menu_order = 250
@@ -137,13 +155,13 @@ modeladmin_register(ArchiveRecordAdmin)
 @hooks.register("register_admin_urls")
 def archive_admin_urls():
     return [
-        path("archive/records/<int:pk>/pdf/", admin_views.record_pdf_view, name="archive_record_pdf"),
+        path("archive/records/<id:pk>/pdf/", admin_views.record_pdf_view, name="archive_record_pdf"),
         path("archive/volume/", admin_views.volume_view, name="archive_volume"),
         path(
-            "archive/approval-forms/<int:pk>/pdf/", admin_views.approval_form_pdf_view, name="archive_approval_form_pdf"
+            "archive/approval-forms/<id:pk>/pdf/", admin_views.approval_form_pdf_view, name="archive_approval_form_pdf"
         ),
         path(
-            "archive/items/<int:item_pk>/approval-form/pdf/",
+            "archive/items/<id:item_pk>/approval-form/pdf/",
             admin_views.item_approval_form_pdf_view,
             name="archive_item_approval_form_pdf",
         ),

@@ -1,5 +1,7 @@
 from django.urls import path
 
+import disclosure_pages.params  # noqa: F401  (registers the <id:…> converter)
+
 from . import views
 
 app_name = "deadlines"
@@ -7,6 +9,6 @@ app_name = "deadlines"
 urlpatterns = [
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("compliance/export/<str:fmt>/", views.ComplianceExportView.as_view(), name="compliance_export"),
-    path("node/<int:node_id>/", views.NodeScheduleView.as_view(), name="node_schedule"),
-    path("node/<int:node_id>/zero-report/", views.ZeroReportView.as_view(), name="zero_report"),
+    path("node/<id:node_id>/", views.NodeScheduleView.as_view(), name="node_schedule"),
+    path("node/<id:node_id>/zero-report/", views.ZeroReportView.as_view(), name="zero_report"),
 ]

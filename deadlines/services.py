@@ -30,7 +30,7 @@ def zero_report_check(*, node: CatalogNodePage, year: int, month: int, today: da
     """Raise ZeroReportError when the month may not be zero-reported."""
     today = today or clock.today()
     if node.level != 3 or node.schedule != Schedule.IMMEDIATE:
-        raise ZeroReportError("只有“及时公开”的三级目录按月零上报（种子文件000：及时公开按月度报送周期采取“零上报”）。")
+        raise ZeroReportError("只有“及时公开”的三级目录按月零上报（《韶关市党风廉政信息公开平台规范》：及时公开按月度报送周期采取“零上报”）。")
     if not 1 <= month <= 12 or not 2000 <= year <= 2100:
         raise ZeroReportError("请选择有效的年份和月份。")
     if (year, month) > (today.year, today.month):

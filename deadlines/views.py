@@ -16,6 +16,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from disclosure_pages.choices import Schedule
 from disclosure_pages.models import CatalogNodePage, DisclosureItemPage
+from disclosure_pages.params import parse_id
 
 from . import clock
 from .choices import ComplianceState
@@ -164,10 +165,7 @@ class NodeScheduleView(AdminPage, View):
         if not can_see_node_schedule(request.user, node):
             raise PermissionDenied("只有本单位的录入、审核、审批人员和上级组织部门可以查看时限说明。")
         today = clock.today()
-        try:
-            year = int(request.GET.get("year") or today.year)
-        except ValueError:
-            year = today.year
+        year = parse_id(request.GET.get("year")) or today.year
         if not 2000 <= year <= 2100:
             year = today.year
         self.page_title = f"时限说明：{node.code} {node.title}"

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from .documents import own_unit_attachments
 from .models import DisclosureItemPage
+from .params import parse_id, parse_int
 from .selectors import attach_units, public_items
 
 PER_PAGE_MAX = 100
@@ -24,6 +25,7 @@ def _item_json(item: DisclosureItemPage, request, *, full: bool = False) -> dict
         "title": item.title,
         "url": request.build_absolute_uri(item.url),
         "unit": item.unit_title,
+        "unit_name": item.unit_display_name,
         "catalog_code": item.catalog_code,
         "period": item.period_label,
         "published_at": item.first_published_at.isoformat() if item.first_published_at else None,
@@ -52,28 +54,22 @@ def _with_codes(items: list[DisclosureItemPage]) -> list[DisclosureItemPage]:
     return attach_units(items)
 
 
-def _int_param(request, name: str, default: int, *, low: int, high: int) -> int:
-    try:
-        return max(low, min(high, int(request.GET.get(name, default))))
-    except (TypeError, ValueError):
-        return default
-
-
 @require_GET
 def item_list(request):
     qs = public_items().order_by("-first_published_at", "-pk")
-    unit_id = request.GET.get("unit")
-    if unit_id and unit_id.isdigit():
+    # A filter that is given but is no id or year matches nothing (rather than being ignored).
+    if request.GET.get("unit"):
         from .models import UnitPage
 
-        unit = UnitPage.objects.filter(pk=int(unit_id)).first()
+        unit_id = parse_id(request.GET["unit"])
+        unit = UnitPage.objects.filter(pk=unit_id).first() if unit_id else None
         qs = qs.descendant_of(unit) if unit else qs.none()
-    year = request.GET.get("year")
-    if year and year.isdigit():
-        qs = qs.filter(year=int(year))
-    per_page = _int_param(request, "per_page", 20, low=1, high=PER_PAGE_MAX)
+    if request.GET.get("year"):
+        year = parse_int(request.GET["year"], 0, low=0, high=9999)
+        qs = qs.filter(year=year) if year else qs.none()
+    per_page = parse_int(request.GET.get("per_page"), 20, low=1, high=PER_PAGE_MAX)
     paginator = Paginator(qs, per_page)
-    page = paginator.get_page(_int_param(request, "page", 1, low=1, high=10**6))
+    page = paginator.get_page(parse_int(request.GET.get("page"), 1, low=1, high=10**6))
     return JsonResponse(
         {
             "total": paginator.count,
@@ -99,14 +95,15 @@ ITEM_SCHEMA = {
         "id": {"type": "integer"},
         "title": {"type": "string", "description": "标题"},
         "url": {"type": "string", "format": "uri"},
-        "unit": {"type": "string", "description": "公开单位"},
+        "unit": {"type": "string", "description": "公开单位名称，如 区委办（多个地区可能同名）"},
+        "unit_name": {"type": "string", "description": "带地区的公开单位名称，如 武江区·区委办"},
         "catalog_code": {"type": "string", "description": "公开代码，如 1-1-1"},
         "period": {"type": "string", "description": "公开周期，如 2025年上半年"},
         "published_at": {"type": "string", "format": "date-time", "nullable": True},
         "doc_number": {"type": "string", "description": "发文字号"},
         "is_zero_report": {"type": "boolean", "description": "零上报"},
     },
-    "required": ["id", "title", "url", "unit", "catalog_code", "published_at"],
+    "required": ["id", "title", "url", "unit", "unit_name", "catalog_code", "published_at"],
 }
 
 

@@ -10,7 +10,7 @@ class DisclosurePagesConfig(AppConfig):
         from wagtail.models import AbstractPage, Page
         from wagtail.permissions import register_permission_policy
 
-        from . import signal_handlers  # noqa: F401
+        from . import params, signal_handlers  # noqa: F401  (params registers the <id:…> URL converter)
         from .models import UnitMembership
         from .permissions import (
             MembershipPagePermissionPolicy,

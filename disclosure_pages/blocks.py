@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms.utils import ErrorList
 from wagtail import blocks
+from wagtail.blocks.stream_block import StreamBlockValidationError, StreamValue
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 PHONE_RE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|\d{7,8})$")
@@ -158,6 +159,10 @@ class MemberDevelopmentTableBlock(FooterMixin):
         icon = "user"
 
 
+class IncompleteTables(StreamValue):
+    """What a POST without the StreamField's own bookkeeping fields (or with nonsense in them) becomes."""
+
+
 class DisclosureTablesBlock(blocks.StreamBlock):
     leadership = LeadershipTableBlock()
     term_goals = TermGoalsTableBlock()
@@ -167,6 +172,20 @@ class DisclosureTablesBlock(blocks.StreamBlock):
 
     class Meta:
         required = False
+
+    def value_from_datadict(self, data, files, prefix):
+        # Wagtail reads "<prefix>-count", "-order", "-deleted" with data[...] and int(): a POST
+        # that lacks them (a script, a truncated request) raised KeyError/ValueError, a 500.
+        # Here it becomes a form error instead.
+        try:
+            return super().value_from_datadict(data, files, prefix)
+        except (KeyError, ValueError, TypeError):
+            return IncompleteTables(self, [])
+
+    def clean(self, value):
+        if isinstance(value, IncompleteTables):
+            raise StreamBlockValidationError(non_block_errors=["标准表格的数据不完整，请刷新页面后重新填写。"])
+        return super().clean(value)
 
 
 TABLE_TYPES = ("leadership", "term_goals", "annual_plan", "party_dues", "member_development")

@@ -11,22 +11,43 @@ class Scope(models.TextChoices):
     COMMITTEE = "committee", "委员（党支部委员、纪检组）"
 
 
-def scope_from_text(text: str | None) -> str:
-    """Map a catalogue's 公开范围 wording to who may see.
+# Every 公开范围 wording of the source catalogues, mapped to who may see. A wording is looked up
+# whole (whitespace runs, such as the line break in "党支部委员\n第二纪检组", count as one space),
+# never searched for a word: "不向社会公开" contains 社会 and must not become public.
+SCOPE_WORDINGS: dict[str, str] = {
+    # 《韶关市党风廉政信息公开平台规范》, 龙口市科技局 and 平罗县编办 catalogues
+    "社会": Scope.PUBLIC,
+    "向社会公开": Scope.PUBLIC,
+    "党内": Scope.PARTY,
+    "全体党员": Scope.PARTY,
+    "党支部委员": Scope.COMMITTEE,
+    "党支部委员 第二纪检组": Scope.COMMITTEE,
+    "党支部委员、第二纪检组": Scope.COMMITTEE,
+    # 《中共惠农区委党务公开细化目录（试行）》 (its 公开方式 column)
+    "社会公开": Scope.PUBLIC,
+    "党内公开": Scope.PARTY,
+    # The choice is left to each item: the node takes the narrower 党内, an item is public only
+    # when someone says so.
+    "党内公开或社会公开": Scope.PARTY,
+    # The values themselves and their labels.
+    **{value: value for value in Scope.values},
+    **{label: value for value, label in Scope.choices},
+}
 
-    "党内公开或社会公开" leaves the choice to each item, so the node defaults to
-    the narrower 党内: an item is public only when someone says so.
-    """
-    value = (text or "").strip()
-    if not value:
-        return Scope.PARTY
-    if "委员" in value or "纪检组" in value:
-        return Scope.COMMITTEE
-    if "党内" in value or "党员" in value:
-        return Scope.PARTY
-    if "社会" in value or value in {"公开", "向社会公开"}:
-        return Scope.PUBLIC
-    return Scope.PARTY
+
+class UnknownScope(ValueError):
+    def __init__(self, text: str) -> None:
+        shown = " ".join(text.split())
+        wordings = "".join(f"“{w}”" for w in SCOPE_WORDINGS if w not in Scope.values)
+        super().__init__(f"公开范围“{shown}”无法识别。可用的值：{'、'.join(Scope.values)}，或目录原文{wordings}")
+
+
+def scope_from_text(text: str | None) -> str:
+    """The Scope value for a catalogue's 公开范围 wording or a Scope value; UnknownScope otherwise."""
+    value = SCOPE_WORDINGS.get(" ".join((text or "").split()))
+    if value is None:
+        raise UnknownScope(text or "")
+    return value
 
 
 class Schedule(models.TextChoices):
@@ -81,7 +102,7 @@ class DisclosureMethod(models.TextChoices):
     ROUTINE = "routine", "例行公开"
 
 
-# Opinions recorded by the workflow (种子文件002 附件1 《党务公开事项审批表》). The values are the
+# Opinions recorded by the workflow (《中共惠农区委党务公开若干制度（试行）》附件1《党务公开事项审批表》). The values are the
 # ones archive.services accepts, so the approval form and the task states speak one vocabulary.
 class DiscloseOpinion(models.TextChoices):
     AGREE = "agree", "同意"

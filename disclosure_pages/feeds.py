@@ -8,7 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 
 from .models import UnitPage
-from .selectors import attach_units, public_items
+from .selectors import attach_units, public_items, under_live_ancestors
 
 FEED_SIZE = 50
 
@@ -42,7 +42,7 @@ class SiteFeed(Feed):
         return item.last_published_at
 
     def item_author_name(self, item):
-        return item.unit_title
+        return item.unit_display_name
 
     def item_categories(self, item):
         return [item.period_label] if item.period_label else []
@@ -55,7 +55,7 @@ class SiteAtomFeed(SiteFeed):
 
 class UnitFeed(SiteFeed):
     def get_object(self, request, unit_id: int):
-        unit = UnitPage.objects.live().filter(pk=unit_id).first()
+        unit = under_live_ancestors(UnitPage.objects.live()).filter(pk=unit_id).first()
         if unit is None:
             raise Http404
         return unit

@@ -20,15 +20,18 @@ from django.utils import timezone
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from .choices import Scope, scope_from_text
+from .choices import UnknownScope, scope_from_text
 from .models import CatalogNodePage, DisclosureItemPage, UnitPage
 from .selectors import catalog_nodes_by_code, unit_paths
 from .services import items_create_published, items_imported_on_commit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 KNOWN_KEYS = {"unit", "catalog_code", "title", "body", "published_at", "doc_number", "scope"}
-SCOPE_WORDS = re.compile(r"社会|党内|党员|委员|纪检组|public|party|committee")
 TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+# A line is one flat object of strings; anything nested deeper than this is refused before
+# json.loads, whose decoder would otherwise recurse once per level (RecursionError).
+MAX_NESTING = 8
+JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 # Items written per round of bulk statements (and per progress report).
 BATCH = 500
 
@@ -57,11 +60,25 @@ class ImportReport:
 
 
 def body_html(text: str) -> str:
-    """Plain text becomes escaped paragraphs; HTML is kept (the rich text editor cleans it on edit)."""
+    """Plain text becomes escaped paragraphs; HTML is kept, to pass the allow-list when the item is made."""
     if TAG_RE.search(text):
         return text
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\r\n\s*\r\n", text) if p.strip()]
     return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+
+
+def nesting_depth(raw: str) -> int:
+    """How deeply arrays and objects nest in a JSON text (brackets inside strings do not count)."""
+    if raw.count("[") + raw.count("{") <= MAX_NESTING:
+        return 1  # cannot be deeper than the limit: skip the scan (the common case)
+    depth = deepest = 0
+    for char in JSON_STRING.sub("", raw):
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def parse_published_at(value: Any) -> datetime.datetime:
@@ -107,6 +124,8 @@ class Validator:
 
     def check(self, number: int, raw: str) -> tuple[ImportLine | None, list[str]]:
         problems: list[str] = []
+        if nesting_depth(raw) > MAX_NESTING:
+            return None, [f"JSON 嵌套层数过多（超过 {MAX_NESTING} 层）：每行应为一个对象，字段值为字符串"]
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
@@ -156,12 +175,10 @@ class Validator:
         scope_raw = (data.get("scope") or "").strip()
         scope = ""
         if scope_raw:
-            if scope_raw in Scope.values:
-                scope = scope_raw
-            elif SCOPE_WORDS.search(scope_raw):
+            try:
                 scope = scope_from_text(scope_raw)
-            else:
-                problems.append(f"公开范围“{scope_raw}”无法识别（可用：社会、党内、全体党员、党支部委员等）")
+            except UnknownScope as exc:
+                problems.append(str(exc))
         if node is not None and title and published_at is not None:
             key = (node.pk, title, timezone.localtime(published_at).date())
             if key in self._seen:

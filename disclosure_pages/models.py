@@ -43,14 +43,38 @@ from .choices import (
 from .forms import DisclosureItemForm
 from .panels import PrescreenPanel
 from .permissions import UnitPermissionsMixin
+from .sanitising import sanitise_html
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
-class UnmoderatedPageMixin(UnitPermissionsMixin):
+class SanitisedHtmlMixin:
+    """Rich text fields pass the HTML allow-list (sanitising.py) whenever the page is cleaned
+    (save_revision, form validation) or saved, so neither a revision nor the page row ever
+    holds markup the allow-list refuses, whoever wrote it (editor, service, import)."""
+
+    sanitised_html_fields: tuple[str, ...] = ()
+
+    def sanitise_html_fields(self) -> None:
+        for name in self.sanitised_html_fields:
+            setattr(self, name, sanitise_html(getattr(self, name)))
+
+    def full_clean(self, *args, **kwargs):
+        self.sanitise_html_fields()
+        return super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        self.sanitise_html_fields()
+        return super().save(*args, **kwargs)
+
+
+class UnmoderatedPageMixin(SanitisedHtmlMixin, UnitPermissionsMixin):
     """The tree's structure pages (home, regions, units, catalogue) are not moderated:
-    only DisclosureItemPage goes through 党务公开审批流程, assigned on the home page."""
+    only DisclosureItemPage goes through 党务公开审批流程, assigned on the home page.
+
+    They are containers: one that is not live hides everything below it (Wagtail's route()
+    would otherwise walk through an unpublished node to the live pages under it)."""
 
     def get_workflow(self):
         return None
@@ -59,9 +83,15 @@ class UnmoderatedPageMixin(UnitPermissionsMixin):
     def has_workflow(self) -> bool:
         return False
 
+    def route(self, request, path_components):
+        if path_components and not self.live:
+            raise Http404
+        return super().route(request, path_components)
+
 
 class PortalHomePage(UnmoderatedPageMixin, Page):
     intro = RichTextField("平台简介", blank=True, features=["bold", "italic", "link"])
+    sanitised_html_fields = ("intro",)
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["disclosure_pages.RegionPage"]
@@ -89,6 +119,7 @@ class RegionPage(UnmoderatedPageMixin, Page):
 
     kind = models.CharField("行政区划类别", max_length=4, choices=KIND_CHOICES, default="市")
     intro = RichTextField("简介", blank=True, features=["bold", "italic", "link"])
+    sanitised_html_fields = ("intro",)
 
     parent_page_types = ["disclosure_pages.PortalHomePage", "disclosure_pages.RegionPage"]
     subpage_types = ["disclosure_pages.RegionPage", "disclosure_pages.UnitPage"]
@@ -113,6 +144,13 @@ class RegionPage(UnmoderatedPageMixin, Page):
         return context
 
 
+def unit_display_name(region_title: str, unit_title: str) -> str:
+    """A unit's name as every page, feed, PDF and the API show it: with its region, 武江区·区委办.
+
+    区委办, 县编办 and others exist in several regions, so the name alone is never shown."""
+    return f"{region_title}·{unit_title}" if region_title else unit_title
+
+
 class UnitPage(UnmoderatedPageMixin, Page):
     """A disclosing unit (实施单位); its catalogue is the subtree of CatalogNodePages."""
 
@@ -120,10 +158,11 @@ class UnitPage(UnmoderatedPageMixin, Page):
         "党组织名称",
         max_length=255,
         blank=True,
-        help_text="如“中共龙口市科技局支部委员会”。种子文件000：设党委（党组）的单位只公开党委（党组）一级的内容；"
+        help_text="如“中共龙口市科技局支部委员会”。《韶关市党风廉政信息公开平台规范》：设党委（党组）的单位只公开党委（党组）一级的内容；"
         "设党（总）支部的单位只公开党（总）支部一级的内容。",
     )
     intro = RichTextField("单位简介", blank=True, features=["bold", "italic", "link"])
+    sanitised_html_fields = ("intro",)
     contact = models.CharField("联系方式", max_length=255, blank=True)
     # The unit's own document collection: its uploads land there and its items attach only
     # documents from there (disclosure_pages.documents); created with the unit.
@@ -166,6 +205,16 @@ class UnitPage(UnmoderatedPageMixin, Page):
     def unit_path(self) -> str:
         return "/".join(self.path_names)
 
+    @cached_property
+    def display_name(self) -> str:
+        """武江区·区委办 (see unit_display_name); one small query unless the region is loaded."""
+        if "region" in self.__dict__:
+            region_title = self.region.title if self.region else ""
+        else:
+            parent = Page.objects.filter(path=self.path[: -self.steplen]).values_list("title", flat=True).first()
+            region_title = parent or ""
+        return unit_display_name(region_title, self.title)
+
     def get_context(self, request, *args, **kwargs):
         from .selectors import catalog_tree_for, latest_items_for
 
@@ -188,7 +237,7 @@ class CatalogNodePage(UnmoderatedPageMixin, Page):
     code = models.CharField(
         "公开代码",
         max_length=20,
-        help_text="按目录位置编码：一级“1”，二级“1-1”，三级“1-1-1”（种子文件001的“公开代码”）。",
+        help_text="按目录位置编码：一级“1”，二级“1-1”，三级“1-1-1”（《龙口市科技局党支部党务公开工作实施方案》目录的“公开代码”）。",
     )
     content = models.TextField(
         "公开内容",
@@ -213,7 +262,7 @@ class CatalogNodePage(UnmoderatedPageMixin, Page):
         "公开形式/平台",
         max_length=255,
         blank=True,
-        help_text="如“会议、文件、网站、新闻媒体”。种子文件000：公开形式按照“三网融合”要求，采取互联网、手机短信、人工坐席服务、数字电视服务。",
+        help_text="如“会议、文件、网站、新闻媒体”。《韶关市党风廉政信息公开平台规范》：公开形式按照“三网融合”要求，采取互联网、手机短信、人工坐席服务、数字电视服务。",
     )
     time_limit = models.CharField(
         "公开时限",
@@ -234,7 +283,7 @@ class CatalogNodePage(UnmoderatedPageMixin, Page):
     requires_leader_approval = models.BooleanField(
         "重要信息（须主要负责人审批）",
         default=False,
-        help_text="种子文件002第十五条：重要信息必须经部门（单位）主要负责人审核同意后方可发布。",
+        help_text="《中共惠农区委党务公开若干制度（试行）》第十五条：重要信息必须经部门（单位）主要负责人审核同意后方可发布。",
     )
     retention = models.CharField(
         "保管期限", max_length=12, choices=Retention.choices, default=Retention.Y30
@@ -243,7 +292,7 @@ class CatalogNodePage(UnmoderatedPageMixin, Page):
         "标准表格",
         max_length=30,
         blank=True,
-        help_text="本目录对应的标准表格（种子文件000 表一–表五），录入事项时优先使用。",
+        help_text="本目录对应的标准表格（《韶关市党风廉政信息公开平台规范》表一–表五），录入事项时优先使用。",
     )
 
     parent_page_types = ["disclosure_pages.UnitPage", "disclosure_pages.CatalogNodePage"]
@@ -266,7 +315,11 @@ class CatalogNodePage(UnmoderatedPageMixin, Page):
         ),
     ]
 
-    search_fields = Page.search_fields + [index.SearchField("code"), index.SearchField("content")]
+    search_fields = Page.search_fields + [
+        index.SearchField("code"),
+        index.SearchField("content"),
+        index.AutocompleteField("code"),  # the admin's search box and choosers find 1-1-4
+    ]
 
     class Meta:
         verbose_name = "公开目录"
@@ -320,7 +373,7 @@ class CatalogNodePage(UnmoderatedPageMixin, Page):
         return context
 
 
-class DisclosureItemPage(UnitPermissionsMixin, Page):
+class DisclosureItemPage(SanitisedHtmlMixin, UnitPermissionsMixin, Page):
     """One disclosure (公开事项): a period's content, tables, attachments."""
 
     workflow_moderated = True
@@ -335,14 +388,15 @@ class DisclosureItemPage(UnitPermissionsMixin, Page):
         "月份", choices=[(m, f"{m}月") for m in range(1, 13)], null=True, blank=True
     )
     event_date = models.DateField(
-        "事项发生日期", null=True, blank=True, help_text="即时公开事项：事情发生后5日内完成对外发布（种子文件000）。"
+        "事项发生日期", null=True, blank=True, help_text="即时公开事项：事情发生后5日内完成对外发布（《韶关市党风廉政信息公开平台规范》）。"
     )
     is_zero_report = models.BooleanField(
         "零上报（无发生）",
         default=False,
-        help_text="种子文件000：及时公开按月度报送周期采取“零上报”，有发生必须按时报送，无发生也要按时报送。",
+        help_text="《韶关市党风廉政信息公开平台规范》：及时公开按月度报送周期采取“零上报”，有发生必须按时报送，无发生也要按时报送。",
     )
     body = RichTextField("公开正文", blank=True)
+    sanitised_html_fields = ("body",)
     tables = StreamField(DisclosureTablesBlock(), verbose_name="标准表格", blank=True, use_json_field=True)
     doc_number = models.CharField("发文字号", max_length=100, blank=True, help_text="如“龙科字〔2011〕20号”。")
     scope = models.CharField(
@@ -359,9 +413,9 @@ class DisclosureItemPage(UnitPermissionsMixin, Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="interpreted_items",
-        help_text="种子文件002第三十条：相关解读提纲、解读材料应与文件同步公开。",
+        help_text="《中共惠农区委党务公开若干制度（试行）》第三十条：相关解读提纲、解读材料应与文件同步公开。",
     )
-    # The approval form's own fields (种子文件002 附件1 《党务公开事项审批表》), filled by the editor.
+    # The approval form's own fields (《中共惠农区委党务公开若干制度（试行）》附件1《党务公开事项审批表》), filled by the editor.
     disclosure_time = models.CharField("公开时间", max_length=100, blank=True)
     requirement = models.CharField(
         "公开要求", max_length=12, choices=DisclosureRequirement.choices, blank=True
@@ -395,6 +449,15 @@ class DisclosureItemPage(UnitPermissionsMixin, Page):
         FieldPanel("disclosure_time"),
         FieldRowPanel([FieldPanel("requirement"), FieldPanel("method")]),
         FieldPanel("platforms"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("proposer_disclose_opinion"), FieldPanel("proposer_disclose_reason")]),
+                FieldRowPanel([FieldPanel("proposer_secrecy_opinion"), FieldPanel("proposer_secrecy_reason")]),
+            ],
+            heading="提出部门初步意见",
+            help_text="《中共惠农区委党务公开若干制度（试行）》第二十六条：由公开内容责任部门（单位）提出是否公开和保密审核的初步意见。"
+            "提交审核前须填写，各附理由。",
+        ),
     ]
     edit_handler = TabbedInterface(
         [
@@ -405,7 +468,13 @@ class DisclosureItemPage(UnitPermissionsMixin, Page):
         ]
     )
 
-    search_fields = Page.search_fields + [index.SearchField("body"), index.SearchField("doc_number")]
+    search_fields = Page.search_fields + [
+        index.SearchField("body"),
+        index.SearchField("doc_number"),
+        # The admin's search box and choosers find an item by its 文号 and its node's code.
+        index.AutocompleteField("doc_number"),
+        index.AutocompleteField("search_catalog_code"),
+    ]
 
     class Meta:
         verbose_name = "公开事项"
@@ -450,6 +519,10 @@ class DisclosureItemPage(UnitPermissionsMixin, Page):
             return None
         specific = parent.specific
         return specific if isinstance(specific, CatalogNodePage) else None
+
+    def search_catalog_code(self) -> str:
+        """The parent node's 公开代码, in one query (the admin index reads it for every item)."""
+        return CatalogNodePage.objects.filter(path=self.path[: -self.steplen]).values_list("code", flat=True).first() or ""
 
     @cached_property
     def unit(self) -> UnitPage | None:
@@ -523,7 +596,7 @@ class ItemAttachment(Orderable):
         max_length=12,
         choices=AttachmentAttribute.choices,
         default=AttachmentAttribute.ACTIVE,
-        help_text="种子文件002第六条：在发文稿纸上注明属于“主动公开”“不予公开”等属性中的一种。",
+        help_text="《中共惠农区委党务公开若干制度（试行）》第六条：在发文稿纸上注明属于“主动公开”“不予公开”等属性中的一种。",
     )
     reason = models.CharField(
         "理由", max_length=255, blank=True, help_text="依申请公开、不予公开须依法依规说明理由。"
@@ -588,7 +661,7 @@ class SupervisorReach(models.Model):
         verbose_name="监督范围",
         on_delete=models.CASCADE,
         related_name="+",
-        help_text="行政区域或单位；范围包括其下全部层级（种子文件000：各级组织部门可以查看本级及下级党务公开单位的公开信息）。",
+        help_text="行政区域或单位；范围包括其下全部层级（《韶关市党风廉政信息公开平台规范》：各级组织部门可以查看本级及下级党务公开单位的公开信息）。",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 

@@ -1,15 +1,16 @@
 from django.urls import path
 from wagtail.contrib.sitemaps.views import sitemap
 
-from . import api, feeds
+from . import api, feeds, params  # noqa: F401  (params registers the <id:…> converter)
+from .sitemaps import PublicSitemap
 
 urlpatterns = [
     path("feeds/rss/", feeds.SiteFeed(), name="feed_rss"),
     path("feeds/atom/", feeds.SiteAtomFeed(), name="feed_atom"),
-    path("feeds/unit/<int:unit_id>/rss/", feeds.UnitFeed(), name="unit_feed_rss"),
-    path("feeds/unit/<int:unit_id>/atom/", feeds.UnitAtomFeed(), name="unit_feed_atom"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("feeds/unit/<id:unit_id>/rss/", feeds.UnitFeed(), name="unit_feed_rss"),
+    path("feeds/unit/<id:unit_id>/atom/", feeds.UnitAtomFeed(), name="unit_feed_atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"wagtail": PublicSitemap}}, name="sitemap"),
     path("api/items/", api.item_list, name="api_items"),
-    path("api/items/<int:item_id>/", api.item_detail, name="api_item"),
+    path("api/items/<id:item_id>/", api.item_detail, name="api_item"),
     path("api/openapi.json", api.openapi, name="api_openapi"),
 ]

@@ -11,14 +11,44 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
 from wagtail.models import Page
 
 from .choices import Role, Scope
-from .models import CatalogNodePage, DisclosureItemPage, RegionPage, SupervisorReach, UnitMembership, UnitPage
+from .models import (
+    CatalogNodePage,
+    DisclosureItemPage,
+    RegionPage,
+    SupervisorReach,
+    UnitMembership,
+    UnitPage,
+    unit_display_name,
+)
 
 COMMITTEE_ROLES = {Role.COMMITTEE, Role.REVIEWER, Role.LEADER}
 STEPLEN = Page.steplen
+# Deepest tree level whose pages are checked as ancestors: home 2, regions from 3 (city, district,
+# and room for two more levels), unit, catalogue 一级–三级, item. test_tree_is_shallower_than_the_ancestor_check
+# fails if the tree ever grows past it.
+MAX_ANCESTOR_DEPTH = 12
+
+
+def under_live_ancestors(pages: QuerySet) -> QuerySet:
+    """`pages` without those below an unpublished (or revoked) page: a catalogue node, unit or
+    region that is not live hides everything under it, on every surface.
+
+    One correlated subquery: for each row, an index lookup of its ancestors' paths (the
+    prefixes of its own path) among pages that are not live.
+    """
+    prefixes = [Substr(OuterRef("path"), 1, depth * STEPLEN) for depth in range(2, MAX_ANCESTOR_DEPTH + 1)]
+    hidden = Page.objects.filter(live=False, path__in=prefixes)
+    return pages.filter(~Exists(hidden))
+
+
+def has_live_ancestors(page: Page) -> bool:
+    ancestors = [page.path[: depth * STEPLEN] for depth in range(2, page.depth)]
+    return not Page.objects.filter(live=False, path__in=ancestors).exists()
 
 
 def _visibility_q(user) -> Q | None:
@@ -38,8 +68,9 @@ def _visibility_q(user) -> Q | None:
 
 
 def visible_items(user) -> QuerySet[DisclosureItemPage]:
-    """Live items `user` may read on the public site (revoked items are not live)."""
-    items = DisclosureItemPage.objects.live()
+    """Live items `user` may read on the public site (revoked items are not live, nor are
+    items under an unpublished node, unit or region)."""
+    items = under_live_ancestors(DisclosureItemPage.objects.live())
     q = _visibility_q(user)
     return items if q is None else items.filter(q)
 
@@ -51,23 +82,27 @@ def is_item_page(page: Page) -> bool:
 
 def public_items() -> QuerySet[DisclosureItemPage]:
     """Live items everyone may read: what feeds, sitemap, API and search expose."""
-    return DisclosureItemPage.objects.live().filter(scope=Scope.PUBLIC)
+    return under_live_ancestors(DisclosureItemPage.objects.live().filter(scope=Scope.PUBLIC))
 
 
 def can_view_item(user, item: DisclosureItemPage) -> bool:
     if not item.live:
         return False
     if item.scope == Scope.PUBLIC:
-        return True
+        return has_live_ancestors(item)
     return visible_items(user).filter(pk=item.pk).exists()
 
 
 def attach_units(items: list[DisclosureItemPage]) -> list[DisclosureItemPage]:
-    """Set `unit_title` on each item with one query (an item sits 4 levels below its unit)."""
-    unit_paths_needed = {item.path[: -4 * STEPLEN] for item in items}
-    titles = dict(UnitPage.objects.filter(path__in=unit_paths_needed).values_list("path", "title"))
+    """Set `unit_title` (区委办) and `unit_display_name` (武江区·区委办) on each item with one
+    query (an item sits 4 levels below its unit, the unit one below its region)."""
+    unit_paths = {item.path[: -4 * STEPLEN] for item in items}
+    paths = unit_paths | {path[:-STEPLEN] for path in unit_paths}
+    titles = dict(Page.objects.filter(path__in=paths).values_list("path", "title"))
     for item in items:
-        item.unit_title = titles.get(item.path[: -4 * STEPLEN], "")
+        unit_path = item.path[: -4 * STEPLEN]
+        item.unit_title = titles.get(unit_path, "")
+        item.unit_display_name = unit_display_name(titles.get(unit_path[:-STEPLEN], ""), item.unit_title)
     return items
 
 

@@ -20,8 +20,9 @@ from treebeard.exceptions import PathOverflow
 from wagtail.log_actions import get_active_log_context, log
 from wagtail.models import COMMENTS_RELATION_NAME, Page, PageLogEntry, Revision
 
-from .choices import PeriodType, Scope, scope_from_text
+from .choices import PeriodType, scope_from_text
 from .models import CatalogNodePage, DisclosureItemPage, RegionPage, UnitPage
+from .sanitising import sanitise_html
 from .signals import items_imported
 
 IMPORT_LOG_ACTION = "disclosure_pages.import"
@@ -129,7 +130,7 @@ def _new_item(
     item = DisclosureItemPage(
         title=title[:255],
         slug=_unique_child_slug(node, title, taken_slugs),
-        body=body,
+        body=sanitise_html(body),  # the bulk path writes rows directly, past the model's own sanitising
         doc_number=doc_number,
         scope=scope or node.scope,
         tables=tables or [],
@@ -389,12 +390,8 @@ def items_imported_on_commit(item_ids: Iterable[int]) -> None:
 
 
 def scope_value(text: str | None, default: str) -> str:
-    """An import's optional scope: a Scope value or catalogue wording such as 社会/全体党员."""
-    if not text:
-        return default
-    if text in Scope.values:
-        return text
-    return scope_from_text(text)
+    """An optional scope: a Scope value or catalogue wording such as 社会/全体党员 (UnknownScope otherwise)."""
+    return scope_from_text(text) if text else default
 
 
 # --- roles and the workflow (issue 3) ---------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
@@ -84,7 +85,7 @@ class RevokeForm(forms.Form):
     reason = forms.CharField(
         label="撤消理由",
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="种子文件000：各级组织部门可以查看本级及下级党务公开单位的公开信息，并有权撤消已发布的错误的党务公开信息。"
+        help_text="《韶关市党风廉政信息公开平台规范》：各级组织部门可以查看本级及下级党务公开单位的公开信息，并有权撤消已发布的错误的党务公开信息。"
         "理由将写入归档记录和事项履历，并通知该单位录入人。",
         error_messages={"required": "请填写撤消理由。"},
     )
@@ -122,3 +123,9 @@ class ItemRevokeView(ItemViewMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"已撤消“{self.item.title}”，该事项不再对外公开；撤消记录已归档，并已通知该单位录入人。")
         return redirect("disclosure_item_history", self.item.pk)
+
+
+def no_such_revision(request, page_id: int, action: str):
+    """Wagtail's page views take revision 0 for "no revision" (`bool(revision_id)`) and then
+    fail on None: /admin/pages/<id>/revisions/0/revert/ was a 500. No revision has id 0."""
+    raise Http404("没有这个版本。")

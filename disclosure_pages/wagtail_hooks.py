@@ -138,13 +138,13 @@ def register_workflow_actions(actions):
 @hooks.register("register_admin_urls")
 def register_item_admin_urls():
     return [
-        path("disclosure/items/<int:page_id>/history/", ItemHistoryView.as_view(), name="disclosure_item_history"),
+        path("disclosure/items/<id:page_id>/history/", ItemHistoryView.as_view(), name="disclosure_item_history"),
         path(
-            "disclosure/items/<int:page_id>/compare/<int:revision_id>/",
+            "disclosure/items/<id:page_id>/compare/<id:revision_id>/",
             ItemCompareView.as_view(),
             name="disclosure_item_compare",
         ),
-        path("disclosure/items/<int:page_id>/revoke/", ItemRevokeView.as_view(), name="disclosure_item_revoke"),
+        path("disclosure/items/<id:page_id>/revoke/", ItemRevokeView.as_view(), name="disclosure_item_revoke"),
     ]
 
 
@@ -225,3 +225,17 @@ def chooser_shows_what_the_user_may_see(pages, request):
         return pages
     explorable = policy_registry.get_by_type(Page).explorable_instances(user)
     return pages.filter(Q(pk__in=explorable.values("pk")) | Q(pk__in=public_items().values("pk")))
+
+
+# --- the proposer's part of the approval form ---------------------------------------------------
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def record_proposal(request, page):
+    """The proposer's 初步公开意见 / 初步保密意见 typed on the 审批表 tab go to the open approval form."""
+    proposal = getattr(page, "_approval_proposal", None)
+    if proposal is not None and page.pk:
+        from .workflow import archive_service
+
+        archive_service("approval_form_record_proposal")(item=page.specific, **proposal)

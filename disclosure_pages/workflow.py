@@ -164,14 +164,14 @@ class ReviewActionForm(forms.Form):
     disclose_opinion = _opinion(
         "公开意见",
         DiscloseOpinion.choices,
-        help_text="种子文件002第十五条：分管负责人对拟公开内容的真实性进行把关，就公开的范围、方式、时限、是否涉密等进行审核，并作出是否公开的决定。",
+        help_text="《中共惠农区委党务公开若干制度（试行）》第十五条：分管负责人对拟公开内容的真实性进行把关，就公开的范围、方式、时限、是否涉密等进行审核，并作出是否公开的决定。",
         initial=DiscloseOpinion.AGREE,
     )
     disclose_reason = _required_text("公开意见理由")
     secrecy_opinion = _opinion(
         "保密审核",
         SecrecyOpinion.choices,
-        help_text="种子文件003：拟公开的党务信息中含涉密内容的，须按有关规定进行脱密处理；涉及党员个人的，要防止泄露隐私。"
+        help_text="《平罗县编办关于加强和规范党委公开工作实施方案》：拟公开的党务信息中含涉密内容的，须按有关规定进行脱密处理；涉及党员个人的，要防止泄露隐私。"
         "选择“需脱密处理”时事项退回录入人脱密后重新提交。",
         initial=SecrecyOpinion.PASS,
     )
@@ -179,7 +179,7 @@ class ReviewActionForm(forms.Form):
     request_leader_approval = forms.BooleanField(
         label="报主要负责人审批",
         required=False,
-        help_text="种子文件002第十五条：重要信息必须经部门（单位）主要负责人审核同意后方可发布。目录标注为重要信息的事项一律报批；"
+        help_text="《中共惠农区委党务公开若干制度（试行）》第十五条：重要信息必须经部门（单位）主要负责人审核同意后方可发布。目录标注为重要信息的事项一律报批；"
         "其余事项不勾选时，审核通过即发布（设有定时发布时间的，到时发布）。",
     )
     prescreen_confirmed = forms.BooleanField(
@@ -253,6 +253,43 @@ def leader_errors(action: str, data: dict[str, Any]) -> dict[str, str]:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def earlier_opinions(task_state: TaskState) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """What the approver reads before deciding: the proposer's preliminary opinions and the
+    reviewer's opinions of this round, as (who, when, [(label, text)]), Chinese labels only."""
+    from archive.selectors import open_approval_form
+
+    item = item_of(task_state)
+    rows: list[tuple[str, str, list[tuple[str, str]]]] = []
+    form = open_approval_form(item)
+    if form is not None and (form.proposer_disclose_opinion or form.proposer_secrecy_opinion):
+        proposer = []
+        if form.proposer_disclose_opinion:
+            proposer.append(
+                ("初步公开意见", f"{form.get_proposer_disclose_opinion_display()}。理由：{form.proposer_disclose_reason}")
+            )
+        if form.proposer_secrecy_opinion:
+            proposer.append(
+                ("初步保密意见", f"{form.get_proposer_secrecy_opinion_display()}。理由：{form.proposer_secrecy_reason}")
+            )
+        rows.append((f"提出（{person_name(form.filled_by)}）", _when(form.submitted_at), proposer))
+    review = None
+    if isinstance(task_state.specific, LeaderApprovalTaskState):
+        review = LeaderApprovalTask.last_review(task_state.workflow_state)
+    if review is not None:
+        rows.append((f"审核（{person_name(review.finished_by)}）", _when(review.finished_at), review.opinion_rows))
+    return rows
+
+
+def _when(moment) -> str:
+    return f"{timezone.localtime(moment):%Y年%-m月%-d日 %H:%M}" if moment else ""
+
+
+def person_name(user) -> str:
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
 
 
 def item_of(task_state: TaskState):
@@ -343,6 +380,9 @@ class ReviewTask(UnitRoleTaskMixin, Task):
         return {"approve": ReviewActionForm, "reject": ReviewRejectForm}.get(action, super().get_form_for_action(action))
 
     def start(self, workflow_state, user=None):
+        # 审核 starts when the proposer submits, or resubmits after a rejection (Wagtail's
+        # resume, and LeaderApprovalTask.start after a change): `user` is that proposer.
+        archive_service("approval_form_record_submission")(item=workflow_state.content_object.specific, user=user)
         task_state = super().start(workflow_state, user=user)
         self.notify_started(task_state)
         return task_state

@@ -126,7 +126,7 @@ ACTIONS: dict[str, Action] = {
     "answer": Action(
         "答复", AnswerForm, "答复后申请人可在查询页面看到答复内容；生成的公开事项是草稿，须经审核审批后发布。"
     ),
-    "file": Action("报上级备案", NoteForm, "申请事项及办理情况报上一级党组织备案（种子文件004）。"),
+    "file": Action("报上级备案", NoteForm, "申请事项及办理情况报上一级党组织备案（南湖区《关于在全区基层党组织中推进和深化党务公开工作的实施意见》）。"),
     "note": Action("添加备注", NoteRequiredForm, "备注仅办理人员和上级组织部门可见。"),
 }
 
@@ -327,11 +327,11 @@ def feedback_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 admin_urlpatterns = [
     path("requests/", request_index, name="request_index"),
-    path("requests/<int:pk>/", request_detail, name="request_detail"),
-    path("requests/<int:pk>/<slug:action>/", request_action, name="request_action"),
+    path("requests/<id:pk>/", request_detail, name="request_detail"),
+    path("requests/<id:pk>/<slug:action>/", request_action, name="request_action"),
     path("feedback/", feedback_index, name="feedback_index"),
-    path("feedback/<int:pk>/", feedback_detail, name="feedback_detail"),
-    path("feedback/<int:pk>/<slug:action>/", feedback_action, name="feedback_action"),
+    path("feedback/<id:pk>/", feedback_detail, name="feedback_detail"),
+    path("feedback/<id:pk>/<slug:action>/", feedback_action, name="feedback_action"),
 ]
 
 urls = include((admin_urlpatterns, "participation_admin"), namespace="participation_admin")

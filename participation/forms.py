@@ -182,7 +182,7 @@ class AnswerForm(forms.Form):
         max_length=REPLY_MAX,
         rows=3,
         required=False,
-        help_text="部分公开、不予公开、信息不存在时必须说明理由（种子文件004：暂时不宜公开或不能公开的，应及时向申请人说明情况）。",
+        help_text="部分公开、不予公开、信息不存在时必须说明理由（南湖区《关于在全区基层党组织中推进和深化党务公开工作的实施意见》：暂时不宜公开或不能公开的，应及时向申请人说明情况）。",
     )
     draft_node = forms.TypedChoiceField(
         label="同时生成公开事项草稿",

@@ -27,7 +27,7 @@ class RuleSet(models.Model):
 
     name = models.CharField("名称", max_length=100, unique=True)
     basis = models.CharField(
-        "依据", max_length=255, blank=True, help_text="如“种子文件001：在5日内受理申请，15日内以适当形式公开”。"
+        "依据", max_length=255, blank=True, help_text="如“《龙口市科技局党支部党务公开工作实施方案》：在5日内受理申请，15日内以适当形式公开”。"
     )
     accept_days = models.PositiveSmallIntegerField(
         "受理期限（天）", validators=[MinValueValidator(0), MaxValueValidator(365)], help_text="自收到申请次日起计算。"
@@ -42,7 +42,7 @@ class RuleSet(models.Model):
         max_length=12,
         choices=AnswerFrom.choices,
         default=AnswerFrom.ACCEPTED,
-        help_text="种子文件001：受理后15日内公开（自受理之日起）；政府信息公开条例：自收到申请之日起20个工作日内答复。",
+        help_text="《龙口市科技局党支部党务公开工作实施方案》：受理后15日内公开（自受理之日起）；政府信息公开条例：自收到申请之日起20个工作日内答复。",
     )
     max_extension_days = models.PositiveSmallIntegerField(
         "最长延期（天）",

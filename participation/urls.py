@@ -1,5 +1,7 @@
 from django.urls import path
 
+import disclosure_pages.params  # noqa: F401  (registers the <id:…> converter)
+
 from . import views
 
 app_name = "participation"
@@ -12,6 +14,6 @@ urlpatterns = [
     path("requests/status/<str:number>/", views.request_detail, name="request_detail"),
     path("requests/status/<str:number>/clarify/", views.request_clarify_view, name="request_clarify"),
     path("feedback/", views.feedback_wall, name="feedback_wall"),
-    path("feedback/unit/<int:unit_id>/", views.feedback_unit, name="feedback_unit"),
-    path("feedback/item/<int:item_id>/", views.feedback_item, name="feedback_item"),
+    path("feedback/unit/<id:unit_id>/", views.feedback_unit, name="feedback_unit"),
+    path("feedback/item/<id:item_id>/", views.feedback_item, name="feedback_item"),
 ]

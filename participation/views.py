@@ -2,6 +2,8 @@
 
 Abuse: per-address rate limits (django-ratelimit on POST, by client IP — behind a proxy
 set RATELIMIT_IP_META_KEY), a honeypot field instead of a CAPTCHA, size limits in the forms.
+Requests and feedback count accepted submissions only, so a person who mistypes is never
+locked out; status checks and clarifications count every attempt (they guard a secret code).
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from disclosure_pages.models import DisclosureItemPage, UnitPage
-from disclosure_pages.selectors import can_view_item, paginate
+from disclosure_pages.params import parse_id
+from disclosure_pages.selectors import can_view_item, paginate, under_live_ancestors
 
 from .choices import PauseKind
 from .forms import ClarifyForm, FeedbackForm, RequestForm, StatusCheckForm
@@ -28,7 +31,20 @@ NOT_FOUND = "申请编号或查询码不正确，或该申请不存在。请核�
 
 
 def _limited(request: HttpRequest, group: str, rate: str) -> bool:
+    """Counts this attempt, and says whether it is over the limit."""
     return is_ratelimited(request, group=f"participation.{group}", key="ip", rate=rate, method="POST", increment=True)
+
+
+def _used_up(request: HttpRequest, group: str, rate: str) -> bool:
+    """Whether the address has used all its accepted submissions, without counting this one."""
+    usage = get_usage(request, group=f"participation.{group}", key="ip", rate=rate, method="POST", increment=False)
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _accepted(request: HttpRequest, group: str, rate: str) -> None:
+    """Count a submission that was accepted. Two submissions racing past _used_up may both be
+    accepted; the limit is against floods, one over it does no harm."""
+    get_usage(request, group=f"participation.{group}", key="ip", rate=rate, method="POST", increment=True)
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
@@ -49,12 +65,14 @@ def request_index(request: HttpRequest) -> HttpResponse:
 
 def request_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if _limited(request, "submit", settings.PARTICIPATION_SUBMIT_RATE):
+        if _used_up(request, "submit", settings.PARTICIPATION_SUBMIT_RATE):
             return _too_many(request)
         form = RequestForm(request.POST)
         if form.is_bot:
+            _accepted(request, "submit", settings.PARTICIPATION_SUBMIT_RATE)  # a bot is "accepted" as far as it knows
             return _neutral(request)
         if form.is_valid():
+            _accepted(request, "submit", settings.PARTICIPATION_SUBMIT_RATE)
             data = form.cleaned_data
             created = request_submit(
                 unit=data["unit"],
@@ -69,7 +87,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
             return redirect("participation:request_received")
     else:
         unit_id = request.GET.get("unit", "")
-        form = RequestForm(initial={"unit": unit_id} if unit_id.isdigit() else None)
+        form = RequestForm(initial={"unit": unit_id} if parse_id(unit_id) else None)
     return render(request, "participation/request_form.html", {"form": form})
 
 
@@ -157,7 +175,7 @@ def feedback_wall(request: HttpRequest) -> HttpResponse:
 
 
 def feedback_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = get_object_or_404(UnitPage.objects.live(), pk=unit_id)
+    unit = get_object_or_404(under_live_ancestors(UnitPage.objects.live()), pk=unit_id)
     return _feedback(request, unit=unit, item=None)
 
 
@@ -170,12 +188,14 @@ def feedback_item(request: HttpRequest, item_id: int) -> HttpResponse:
 
 def _feedback(request: HttpRequest, *, unit: UnitPage, item: DisclosureItemPage | None) -> HttpResponse:
     if request.method == "POST":
-        if _limited(request, "feedback", settings.PARTICIPATION_FEEDBACK_RATE):
+        if _used_up(request, "feedback", settings.PARTICIPATION_FEEDBACK_RATE):
             return _too_many(request)
         form = FeedbackForm(request.POST)
         if form.is_bot:
+            _accepted(request, "feedback", settings.PARTICIPATION_FEEDBACK_RATE)
             return _neutral(request)
         if form.is_valid():
+            _accepted(request, "feedback", settings.PARTICIPATION_FEEDBACK_RATE)
             data = form.cleaned_data
             feedback_submit(
                 unit=unit,

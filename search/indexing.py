@@ -19,6 +19,8 @@ import html
 import io
 import logging
 import re
+import time
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -31,6 +33,7 @@ from wagtail.models import Page
 
 from disclosure_pages.choices import AttachmentAttribute, Scope
 from disclosure_pages.models import CatalogNodePage, DisclosureItemPage, ItemAttachment, RegionPage, UnitPage
+from disclosure_pages.selectors import public_items
 from search.documents import IndexDocument
 
 logger = logging.getLogger(__name__)
@@ -38,11 +41,17 @@ logger = logging.getLogger(__name__)
 STEPLEN = Page.steplen
 LEVELS_BELOW_UNIT = 4  # unit → 一级 → 二级 → 三级 → item
 BATCH_SIZE = 500
-# Extraction limits: a scanned 500-page PDF must not stall the worker, and
-# the first pages of an attachment are what people search for.
-MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+# Extraction limits: a scanned 500-page PDF or a zip bomb must not stall the
+# worker, and the first pages of an attachment are what people search for.
+MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024  # read from storage, at most
 MAX_PDF_PAGES = 300
 MAX_ATTACHMENT_CHARS = 200_000
+# A DOCX is a zip: its parts together may inflate to this much, its XML parts
+# (the text) to a part of it. Real documents with photos stay far below; a
+# 1 MB file padded to inflate to 300 MB took 94 s and 3.5 GB before.
+MAX_INFLATED_BYTES = 40 * 1024 * 1024
+MAX_INFLATED_XML_BYTES = 16 * 1024 * 1024
+MAX_EXTRACT_SECONDS = 20.0  # per attachment; pypdf limits each stream itself (75 MB)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 _BLOCK_END_RE = re.compile(r"(?i)(</(?:p|div|li|h[1-6]|tr|td|th|blockquote|pre)>|<br\s*/?>)")
@@ -135,8 +144,29 @@ class _Ancestry:
 
 
 def indexable_items():
-    """Candidates: live, public items (the ancestors are checked per item)."""
-    return DisclosureItemPage.objects.live().filter(scope=Scope.PUBLIC)
+    """Candidates: what the site itself calls live and public
+    (``disclosure_pages.selectors.public_items``); the ancestors are checked
+    per item here as well, so search never shows an item under an
+    unpublished region, unit or catalogue node."""
+    return public_items()
+
+
+def indexable_ids(item_ids: Iterable[int]) -> set[int]:
+    """Those of ``item_ids`` that may be in the index now, read from the
+    database: the check every result page and every removal goes through.
+    A few queries for any number of ids (by batches of BATCH_SIZE)."""
+    ids = sorted({int(i) for i in item_ids})
+    found: set[int] = set()
+    for start in range(0, len(ids), BATCH_SIZE):
+        rows = list(indexable_items().filter(pk__in=ids[start : start + BATCH_SIZE]).values_list("pk", "path"))
+        if not rows:
+            continue
+        structure = Structure.load(path for _pk, path in rows)
+        for pk, path in rows:
+            ancestry = structure.ancestry(path)
+            if ancestry is not None and ancestry.live:
+                found.add(pk)
+    return found
 
 
 def is_indexable(item: DisclosureItemPage, structure: Structure | None = None) -> bool:
@@ -270,8 +300,15 @@ def extract_document_text(document) -> str:
             logger.info("attachment %s too large to extract (%s bytes)", name, document.file.size)
             return ""
         with document.file.open("rb") as fh:
-            data = fh.read()
-        text = {".pdf": pdf_text, ".docx": docx_text, ".txt": plain_text}[suffix](data)
+            data = fh.read(MAX_ATTACHMENT_BYTES + 1)  # the stored size may not be the file's
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            logger.info("attachment %s too large to extract", name)
+            return ""
+        extract = {".pdf": pdf_text, ".docx": docx_text, ".txt": plain_text}[suffix]
+        text = extract(data)
+    except ExtractionRefused as exc:
+        logger.warning("attachment %s not extracted: %s", name, exc)
+        return ""
     except Exception:  # noqa: BLE001 - any parser error: index the item without this file
         logger.warning("could not extract text from attachment %s", name, exc_info=True)
         return ""
@@ -279,21 +316,45 @@ def extract_document_text(document) -> str:
     return text[:MAX_ATTACHMENT_CHARS]
 
 
+class ExtractionRefused(ValueError):
+    """The attachment is over a limit: indexed without its text."""
+
+
 def pdf_text(data: bytes) -> str:
+    """Text of the first pages, stopping at MAX_EXTRACT_SECONDS (checked
+    between pages; pypdf bounds what a single stream may inflate to)."""
     from pypdf import PdfReader
 
+    deadline = time.monotonic() + MAX_EXTRACT_SECONDS
     reader = PdfReader(io.BytesIO(data))
-    parts = []
+    parts: list[str] = []
     for page in reader.pages[:MAX_PDF_PAGES]:
+        if time.monotonic() >= deadline:
+            logger.info("PDF text extraction stopped at the time limit after %d page(s)", len(parts))
+            break
         parts.append(page.extract_text() or "")
         if sum(map(len, parts)) > MAX_ATTACHMENT_CHARS:
             break
     return "\n".join(parts)
 
 
+def check_zip_sizes(data: bytes) -> None:
+    """Refuse a zip (DOCX) whose members would inflate past the limits, from
+    the sizes in its directory, before anything is decompressed. A directory
+    that understates a size gains nothing: zipfile reads a member only up to
+    its declared size and then fails on the checksum."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+    total = sum(m.file_size for m in members)
+    xml = sum(m.file_size for m in members if m.filename.endswith((".xml", ".rels")))
+    if total > MAX_INFLATED_BYTES or xml > MAX_INFLATED_XML_BYTES:
+        raise ExtractionRefused(f"inflates to {total:,} bytes ({xml:,} of XML), over the limit")
+
+
 def docx_text(data: bytes) -> str:
     import docx
 
+    check_zip_sizes(data)
     document = docx.Document(io.BytesIO(data))
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -9,9 +10,11 @@ from django.db import transaction
 
 from search.backends import get_backend
 from search.backends.base import SearchBackend
-from search.indexing import iter_documents
+from search.indexing import indexable_ids, iter_documents
 from search.models import PendingIndexUpdate, Synonym
 from search.query import SearchQuery, SearchResults
+
+logger = logging.getLogger(__name__)
 
 SYNONYMS_CACHE_KEY = "search:synonyms:v1"
 # Other processes see an edit within this time (the cache is per process
@@ -38,10 +41,61 @@ def forget_synonyms() -> None:
         transaction.on_commit(forget)
 
 
+# A result page with entries the database disowns is searched again without
+# them; after this many rounds the remaining ones are simply dropped.
+MAX_RECHECKS = 3
+
+
+def hidden_ids() -> frozenset[int]:
+    """Index entries the database says must not be shown: items with a
+    pending update that are not live and public now (a removal not done yet,
+    or failed). Written in the same transaction as the change that made them
+    so (``search.services.removal_mark``), so the set is exact for every
+    change made through the site; small, and read with two small queries."""
+    pending = set(PendingIndexUpdate.objects.values_list("item_id", flat=True))
+    if not pending:
+        return frozenset()
+    return frozenset(pending - indexable_ids(pending))
+
+
 def public_search(query: SearchQuery) -> SearchResults:
-    """The public search. The index only ever holds public items, so the
-    results need no per-user filtering. Raises when the backend is down."""
-    return get_backend().search(query, synonyms=synonym_groups())
+    """The public search, checked against the database.
+
+    The index only ever holds public items, but it may lag behind: the
+    pending removals are excluded inside the index query (so that total and
+    facet counts go without them), and the hits of the page are checked
+    against ``public_items()``. An entry the database disowns without a
+    pending row (changed behind the site's back, by a bulk update) is
+    excluded too, the page searched again, and the entry queued for removal.
+    Raises when the backend is down."""
+    backend = get_backend()
+    synonyms = synonym_groups()
+    hidden = set(hidden_ids())
+    results = backend.search(query, synonyms=synonyms, exclude=hidden)
+    for _round in range(MAX_RECHECKS):
+        ids = [hit.id for hit in results.hits]
+        stale = set(ids) - indexable_ids(ids)
+        if not stale:
+            return results
+        logger.warning("search index has %d entr(ies) the database disowns: %s", len(stale), sorted(stale))
+        _queue_removal(stale)
+        hidden |= stale
+        results = backend.search(query, synonyms=synonyms, exclude=hidden)
+    allowed = indexable_ids(hit.id for hit in results.hits)
+    results.hits = [hit for hit in results.hits if hit.id in allowed]
+    return results
+
+
+def _queue_removal(item_ids: set[int]) -> None:
+    """Best effort, and rare: the removal of entries found stale while
+    searching (the next searches exclude them from then on)."""
+    from search.tasks import sync_on_commit
+
+    try:
+        with transaction.atomic():
+            sync_on_commit(item_ids=item_ids)
+    except Exception:  # noqa: BLE001 - the search answers correctly all the same
+        logger.exception("could not queue the removal of stale search index entries")
 
 
 @dataclass

@@ -1,5 +1,16 @@
 """Writes of the search app: bring index entries up to date, rebuild, repair,
-and keep the list of failed updates (``PendingIndexUpdate``).
+and keep the list of pending updates (``PendingIndexUpdate``).
+
+Taking an item off is never left to the background. Inside the transaction
+of the change (``removal_mark``) the items that are no longer indexable get
+a pending row, committed with the change itself; right after the commit, in
+the same request (``removal_run``), they are deleted from the index with a
+short wait, and their rows go. If the index cannot take the removal (down,
+its file write-locked by another writer) the rows stay: the retry task and
+``search_sync`` pick them up, and meanwhile every search excludes them
+inside the index query (``search.selectors.public_search``), so no surface
+ever shows them. Adding and re-indexing (which may extract attachment text)
+stays in the background task.
 
 Every update is "make the index agree with the database for these items":
 the item is indexed when ``is_indexable`` and removed otherwise. So one
@@ -15,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -24,7 +36,7 @@ from cms.middleware import bump_version
 from disclosure_pages.models import DisclosureItemPage
 from search.backends import get_backend
 from search.backends.base import SearchBackend
-from search.indexing import documents_for_ids, iter_documents
+from search.indexing import documents_for_ids, indexable_ids, iter_documents
 from search.models import PendingIndexUpdate
 
 logger = logging.getLogger(__name__)
@@ -38,6 +50,10 @@ RETRY_DELAYS = (
     datetime.timedelta(hours=6),
 )
 MAX_ERROR_LENGTH = 2000
+# How long a removal made inside a request waits for the index (another
+# writer's lock, a slow server) before it is left to the retry; searches
+# exclude the item meanwhile. settings.SEARCH_REMOVAL_WAIT_SECONDS overrides.
+REMOVAL_WAIT_SECONDS = 2.0
 
 
 class IndexUnavailable(RuntimeError):
@@ -72,6 +88,66 @@ def item_ids_under(page_ids: Iterable[int]) -> list[int]:
     for path in paths:
         q |= Q(path__startswith=path)
     return list(DisclosureItemPage.objects.filter(q).values_list("pk", flat=True))
+
+
+def removal_wait() -> float:
+    return float(getattr(settings, "SEARCH_REMOVAL_WAIT_SECONDS", REMOVAL_WAIT_SECONDS))
+
+
+@dataclass
+class Affected:
+    gone: list[int]  # no longer indexable: to be removed at once
+    kept: list[int]  # indexable: (re-)indexed by the background task
+
+
+def removal_mark(*, item_ids: Iterable[int] = (), page_ids: Iterable[int] = ()) -> Affected:
+    """Inside the transaction of a change: sort the affected items (and every
+    item under ``page_ids``) into those to remove and those to re-index, and
+    write a pending row for each one to remove. The rows commit (or roll
+    back) with the change itself, so from the moment the change is visible
+    searches know to exclude those items, whatever happens to the index."""
+    ids = sorted({*map(int, item_ids), *item_ids_under(page_ids)})
+    if not ids:
+        return Affected([], [])
+    indexable = indexable_ids(ids)
+    gone = [i for i in ids if i not in indexable]
+    if gone:
+        now = timezone.now()
+        PendingIndexUpdate.objects.bulk_create(
+            [
+                PendingIndexUpdate(item_id=i, attempts=0, last_error="", last_failed_at=now, next_attempt_at=now)
+                for i in gone
+            ],
+            ignore_conflicts=True,  # already pending: that row says the same
+        )
+    return Affected(gone=gone, kept=[i for i in ids if i in indexable])
+
+
+def removal_run(*, item_ids: Iterable[int], backend: SearchBackend | None = None) -> bool:
+    """Right after the commit: delete these entries from the index now, with
+    a short wait. On success their pending rows go; on failure the rows get
+    the error and a retry time, and searches keep excluding the items.
+    Returns whether the removal was done. Never raises."""
+    ids = sorted({int(i) for i in item_ids})
+    if not ids:
+        return True
+    started = timezone.now()
+    try:
+        backend = backend or get_backend()
+        backend.delete(ids, wait=removal_wait())
+    except Exception as exc:  # noqa: BLE001 - the change is committed; the removal is retried
+        logger.warning("search index removal of %d item(s) failed, will retry: %s", len(ids), exc)
+        try:
+            pending_record(item_ids=ids, error=exc)
+        except Exception:  # noqa: BLE001 - the rows written with the change remain
+            logger.exception("could not record the failure of %d search index removal(s)", len(ids))
+        return False
+    results_changed()
+    # Only rows of items still not indexable: one republished meanwhile has
+    # its own update on the way.
+    still_gone = [i for i in ids if i not in indexable_ids(ids)]
+    pending_clear(item_ids=still_gone, before=started)
+    return True
 
 
 def index_sync(*, item_ids: Iterable[int], backend: SearchBackend | None = None, extract: bool = True) -> SyncReport:

@@ -17,7 +17,15 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from search.services import RETRY_DELAYS, item_ids_under, pending_record, retry_delay, sync_or_record
+from search.services import (
+    RETRY_DELAYS,
+    item_ids_under,
+    pending_record,
+    removal_mark,
+    removal_run,
+    retry_delay,
+    sync_or_record,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +73,28 @@ def enqueue_sync(item_ids: Iterable[int] = (), page_ids: Iterable[int] = ()) -> 
 
 
 def sync_on_commit(item_ids: Iterable[int] = (), page_ids: Iterable[int] = ()) -> None:
-    """Enqueue an index update once the current transaction commits (at once
-    outside a transaction); nothing happens if it rolls back."""
+    """Called inside the transaction of a change: items no longer indexable
+    are marked now and removed right after the commit; the others are
+    re-indexed by a task enqueued after the commit. Nothing happens to the
+    index if the transaction rolls back (the marks roll back with it)."""
     ids, pages = list(item_ids), list(page_ids)
-    if ids or pages:
+    if not ids and not pages:
+        return
+    try:
+        affected = removal_mark(item_ids=ids, page_ids=pages)
+    except Exception:  # noqa: BLE001 - the change must go through; the task sorts it out
+        logger.exception("could not mark search index removals; leaving them to the background task")
         transaction.on_commit(lambda: enqueue_sync(ids, pages), robust=True)
+        return
+    transaction.on_commit(lambda: _after_commit(affected.gone, affected.kept), robust=True)
+
+
+def _after_commit(gone: list[int], kept: list[int]) -> None:
+    if gone and not removal_run(item_ids=gone):
+        # The task is the retry, later (a task running at once would meet the
+        # same lock); search_sync takes over where the queue cannot defer.
+        _retry_later(gone, 1)
+    enqueue_sync(kept)
 
 
 def sync_page_on_commit(page) -> None:

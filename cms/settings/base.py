@@ -146,8 +146,9 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Every document is a download unless a real parse shows it is safe to show (disclosure_pages.documents.inline_safe).
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
-# Wagtail's own database search serves the admin only; public search is the `search` app.
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's own database search serves the admin only (public search is the `search` app),
+# with the public search's Chinese analysis (search/admin_backend.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.admin_backend"}}
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
 

@@ -18,3 +18,11 @@ def prescreen_for(page) -> dict:
         return {"findings": [], "public": False}
     draft = specific.get_latest_revision_as_object()
     return {"findings": scan_item(draft), "public": draft.scope == Scope.PUBLIC}
+
+
+@register.simple_tag
+def earlier_opinions_for(task_state) -> list:
+    """The proposer's and the reviewer's opinions shown in the approver's dialog."""
+    from ..workflow import earlier_opinions
+
+    return earlier_opinions(task_state) if task_state is not None else []

@@ -28,8 +28,11 @@ class SearchBackend(ABC):
         """Add or replace documents (by id); returns how many were written."""
 
     @abstractmethod
-    def delete(self, ids: Iterable[int]) -> None:
-        """Remove documents; unknown ids are ignored."""
+    def delete(self, ids: Iterable[int], *, wait: float | None = None) -> None:
+        """Remove documents; unknown ids are ignored. ``wait`` (seconds)
+        bounds how long to wait for the index (a lock held by another writer,
+        a slow server) before raising: removals made inside a request must
+        not hold the request up; None keeps the backend's own timeout."""
 
     @abstractmethod
     def rebuild(self, docs: Iterable[IndexDocument], progress: Progress | None = None) -> int:
@@ -38,8 +41,12 @@ class SearchBackend(ABC):
         called with the number of documents done so far. Returns the count."""
 
     @abstractmethod
-    def search(self, query: SearchQuery, synonyms: Synonyms = ()) -> SearchResults:
-        """Run ``query``; ``synonyms`` are groups of interchangeable terms."""
+    def search(self, query: SearchQuery, synonyms: Synonyms = (), exclude: Collection[int] = ()) -> SearchResults:
+        """Run ``query``; ``synonyms`` are groups of interchangeable terms.
+        Documents whose id is in ``exclude`` are left out inside the index
+        query, so that hits, total and facet counts all go without them
+        (entries the database says are no longer public, whose removal is
+        still pending: see ``search.selectors.public_search``)."""
 
     @abstractmethod
     def indexed_fingerprints(self) -> dict[int, str]:

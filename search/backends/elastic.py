@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -214,9 +214,13 @@ class DisclosureQueryBuilder:
             query = Q("bool", must=[query], should=[boost])
         return query
 
-    def build(self, query: SearchQuery, alternatives: list[list[Phrase]]) -> Search:
+    def build(self, query: SearchQuery, alternatives: list[list[Phrase]], exclude: Collection[int] = ()) -> Search:
         s = Search(using=self.client, index=self.index)
         s = s.query(self.text_query(alternatives)) if alternatives else s.query("match_all")
+        if exclude:
+            # In the query, not the post_filter: the aggregations (facet
+            # counts) and the total go without these documents too.
+            s = s.exclude("terms", item_id=sorted(int(i) for i in exclude))
         if query.filters:
             # post_filter narrows the hits but not the aggregations, which get
             # the other facets' filters below.
@@ -357,10 +361,16 @@ class ElasticsearchBackend(SearchBackend):
             for n in extra:
                 self.client.indices.delete(index=n, ignore_unavailable=True)
 
-    def _bulk(self, actions: Iterable[dict[str, Any]], progress: Progress | None = None, **kwargs: Any) -> int:
+    def _bulk(
+        self,
+        actions: Iterable[dict[str, Any]],
+        progress: Progress | None = None,
+        client: Elasticsearch | None = None,
+        **kwargs: Any,
+    ) -> int:
         done = 0
         for ok, item in helpers.streaming_bulk(
-            self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=False, max_retries=3, **kwargs
+            client or self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=False, max_retries=3, **kwargs
         ):
             op, result = next(iter(item.items()))
             if not ok and not (op == "delete" and result.get("status") == 404):
@@ -377,11 +387,16 @@ class ElasticsearchBackend(SearchBackend):
         actions = ({"_op_type": "index", "_index": self.alias, "_id": str(d.id), "_source": _source(d)} for d in docs)
         return self._bulk(actions, refresh=self.refresh)
 
-    def delete(self, ids: Iterable[int]) -> None:
-        if not self.aliased_indices():
+    def delete(self, ids: Iterable[int], *, wait: float | None = None) -> None:
+        client = self.client if wait is None else self.client.options(request_timeout=wait)
+        try:
+            indices = sorted(client.indices.get_alias(name=self.alias).keys())
+        except NotFoundError:
+            return
+        if not indices:
             return
         actions = ({"_op_type": "delete", "_index": self.alias, "_id": str(int(i))} for i in ids)
-        self._bulk(actions, refresh=self.refresh)
+        self._bulk(actions, refresh=self.refresh, client=client)
 
     def rebuild(self, docs: Iterable[IndexDocument], progress: Progress | None = None) -> int:
         """Fill a new index, swap the alias atomically, delete the old index.
@@ -468,13 +483,13 @@ class ElasticsearchBackend(SearchBackend):
                 out[int(hit["_source"]["item_id"])] = hit["_source"].get("fingerprint", "")
             after = hits[-1]["sort"]
 
-    def search(self, query: SearchQuery, synonyms: Synonyms = ()) -> SearchResults:
+    def search(self, query: SearchQuery, synonyms: Synonyms = (), exclude: Collection[int] = ()) -> SearchResults:
         alternatives = parse_query(query.q, synonyms) if not query.is_blank else []
         if not query.is_blank and not alternatives:
             return SearchResults.empty(query)  # only emoji or punctuation: nothing to look for
         builder = DisclosureQueryBuilder(self.client, self.alias, words=self._has_words())
         try:
-            response = builder.build(query, alternatives).execute()
+            response = builder.build(query, alternatives, exclude).execute()
         except NotFoundError:
             logger.warning("search index %s does not exist yet; run search_rebuild", self.alias)
             return SearchResults.empty(query)

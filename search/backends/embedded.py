@@ -38,7 +38,7 @@ import os
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from itertools import compress
@@ -353,10 +353,17 @@ class EmbeddedBackend(SearchBackend):
             count += len(batch)
         return count
 
-    def delete(self, ids: Iterable[int]) -> None:
-        with self._write() as con:
-            for doc_id in ids:
-                self._remove(con, int(doc_id))
+    def delete(self, ids: Iterable[int], *, wait: float | None = None) -> None:
+        con = self._con
+        if wait is not None:
+            con.set_busy_timeout(max(int(wait * 1000), 0))
+        try:
+            with self._write(con):
+                for doc_id in ids:
+                    self._remove(con, int(doc_id))
+        finally:
+            if wait is not None:
+                con.set_busy_timeout(self.busy_timeout_ms)
 
     def rebuild(self, docs: Iterable[IndexDocument], progress: Progress | None = None) -> int:
         """Recreate the tables and fill them in ONE write transaction.
@@ -415,7 +422,7 @@ class EmbeddedBackend(SearchBackend):
         with self._read() as con:
             return int(con.execute("SELECT count(*) FROM docs").fetchone()[0])
 
-    def search(self, query: SearchQuery, synonyms: Synonyms = ()) -> SearchResults:
+    def search(self, query: SearchQuery, synonyms: Synonyms = (), exclude: Collection[int] = ()) -> SearchResults:
         alternatives = parse_query(query.q, synonyms) if not query.is_blank else []
         if not query.is_blank and not alternatives:
             # Text with nothing searchable in it (only emoji or punctuation):
@@ -424,10 +431,11 @@ class EmbeddedBackend(SearchBackend):
 
         with self._read() as con:
             allowed = self._allowed_keys(con, query.filters)
+            excluded = frozenset(map(int, exclude))
             if alternatives:
-                total, counts, ids = self._search_text(con, query, alternatives, allowed)
+                total, counts, ids = self._search_text(con, query, alternatives, allowed, excluded)
             else:
-                total, counts, ids = self._list_all(con, query, allowed)
+                total, counts, ids = self._list_all(con, query, allowed, excluded)
             facets = self._facet_values(con, counts)
             rows = self._rows(con, ids)
 
@@ -436,7 +444,12 @@ class EmbeddedBackend(SearchBackend):
         return SearchResults.build(query, total, hits, facets)
 
     def _search_text(
-        self, con: apsw.Connection, query: SearchQuery, alternatives: list[list[Phrase]], allowed: dict[str, set[int]]
+        self,
+        con: apsw.Connection,
+        query: SearchQuery,
+        alternatives: list[list[Phrase]],
+        allowed: dict[str, set[int]],
+        excluded: frozenset[int] = frozenset(),
     ) -> tuple[int, dict[str, Counter[int]], list[int]]:
         """Match once, then count and page in Python.
 
@@ -453,6 +466,8 @@ class EmbeddedBackend(SearchBackend):
             f" FROM fts JOIN doc_keys k ON k.id = fts.rowid WHERE fts MATCH ?",
             (fts_match_expression(alternatives),),
         ).fetchall()
+        if excluded:
+            rows = [row for row in rows if row[0] not in excluded]
 
         # One boolean per row and filtered facet; map/compress keep the loops in C.
         masks = {
@@ -483,11 +498,15 @@ class EmbeddedBackend(SearchBackend):
         return len(hits), counts, [int(r[0]) for r in page[query.offset :]]
 
     def _list_all(
-        self, con: apsw.Connection, query: SearchQuery, allowed: dict[str, set[int]]
+        self,
+        con: apsw.Connection,
+        query: SearchQuery,
+        allowed: dict[str, set[int]],
+        excluded: frozenset[int] = frozenset(),
     ) -> tuple[int, dict[str, Counter[int]], list[int]]:
         """No text: everything (filtered), newest first. SQL here, since the
         indexes on doc_keys give counts and pages without reading every row."""
-        where = _where(allowed)
+        where = _where(allowed, excluded)
         total = int(con.execute(f"SELECT count(*) FROM doc_keys m{where}").fetchone()[0])
         ids = [
             int(row[0])
@@ -496,10 +515,12 @@ class EmbeddedBackend(SearchBackend):
                 (query.per_page, query.offset),
             )
         ]
-        return total, self._count_sql(con, allowed), ids
+        return total, self._count_sql(con, allowed, excluded), ids
 
     @staticmethod
-    def _count_sql(con: apsw.Connection, allowed: dict[str, set[int]]) -> dict[str, Counter[int]]:
+    def _count_sql(
+        con: apsw.Connection, allowed: dict[str, set[int]], excluded: frozenset[int] = frozenset()
+    ) -> dict[str, Counter[int]]:
         """Counts per facet, each with every OTHER facet's filter applied:
         selecting 武江区 still lists 浈江区 with its count, so values within a
         facet can be OR-ed, and facets AND-ed. One statement, UNION ALL of
@@ -507,7 +528,7 @@ class EmbeddedBackend(SearchBackend):
         parts = []
         for i, name in enumerate(FACETS):
             column = f"m.{_KEY_COLUMNS[name]}"
-            where = _where({k: v for k, v in allowed.items() if k != name})
+            where = _where({k: v for k, v in allowed.items() if k != name}, excluded)
             where = f"{where} AND {column} IS NOT NULL" if where else f" WHERE {column} IS NOT NULL"
             parts.append(f"SELECT {i}, {column}, count(*) FROM doc_keys m{where} GROUP BY {column}")
         counts: dict[str, Counter[int]] = {name: Counter() for name in FACETS}
@@ -599,11 +620,13 @@ class EmbeddedBackend(SearchBackend):
         )
 
 
-def _where(allowed: dict[str, set[int]]) -> str:
-    """WHERE for facet filters. Keys are integers from our own tables or
-    int(), never user text, so they are inlined (one statement can then be
-    reused for the count and the page)."""
+def _where(allowed: dict[str, set[int]], excluded: Collection[int] = ()) -> str:
+    """WHERE for facet filters and excluded ids. Keys and ids are integers
+    from our own tables or int(), never user text, so they are inlined (one
+    statement can then be reused for the count and the page)."""
     clauses = []
+    if excluded:
+        clauses.append(f"m.id NOT IN ({', '.join(str(int(i)) for i in sorted(excluded))})")
     for name, keys in allowed.items():
         if not keys:
             clauses.append("0")  # a filter value that exists nowhere matches nothing

@@ -1,6 +1,7 @@
 """The approval form (党务公开事项审批表, seed 002 附件1): filled from the item and the workflow, kept with history, printed as PDF."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -11,7 +12,12 @@ from django.utils import timezone
 from archive.choices import FormState
 from archive.models import ApprovalForm
 from archive.pdf import approval_form_pdf
-from archive.services import approval_form_for, approval_form_record_leader, approval_form_record_review
+from archive.services import (
+    approval_form_for,
+    approval_form_record_leader,
+    approval_form_record_review,
+    approval_form_record_submission,
+)
 from tests.archive.conftest import pdf_text, publish
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +46,13 @@ def test_form_is_created_from_the_items_fields(wj_item, user_named):
     assert form.platform_labels == ["会议", "文件", "新媒体", "其他"]
     assert form.new_media_text == "微信公众号"
     assert form.platform_other == "宣传橱窗"
-    assert form.filled_by == user_named("wj_editor")
+    # 填表人 is whoever submits, not whoever saved the latest revision.
+    assert form.filled_by is None
+    wj_item.save_revision(user=user_named("wj_reviewer"))
+    assert approval_form_record_submission(item=wj_item, user=user_named("wj_editor")).filled_by == user_named(
+        "wj_editor"
+    )
+    assert approval_form_for(wj_item).filled_by == user_named("wj_editor")
 
 
 def test_one_open_form_per_item_and_it_follows_the_draft(wj_item):
@@ -242,3 +254,242 @@ def test_item_edit_page_links_the_approval_form_for_those_who_may_read_it(client
     client.force_login(outsider)
     page = client.get(edit_url)
     assert pdf_url not in page.content.decode()
+
+
+# --- who did what: the three paths through the admin ------------------------------------------
+
+
+@pytest.fixture
+def workflow(db):
+    from disclosure_pages.services import roles_sync, workflow_install
+
+    roles_sync()
+    return workflow_install()
+
+
+@pytest.fixture
+def wj_node(workflow):
+    from tests.builders import node_for
+
+    return node_for(WJ_PATH, "1-1-3")
+
+
+WJ_PATH = "韶关市/武江区/区委办"
+
+
+def _form_of(item):
+    from archive.selectors import approval_forms_for_item
+
+    return approval_forms_for_item(item).first()
+
+
+def _names(*usernames):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(username__in=usernames)
+    return {user.username: flat(user.get_full_name() or user.username) for user in users}
+
+
+def reading_order_text(data: bytes) -> str:
+    """pdftotext in reading order (no -layout: a cell's wrapped lines stay together)."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "form.pdf"
+        path.write_bytes(data)
+        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+
+
+def flat(text: str) -> str:
+    """PDF text without the line breaks and spaces of its layout."""
+    return re.sub(r"\s+", "", text)
+
+
+def test_reviewer_only_path_names_the_proposer_and_the_reviewer(client, wj_node, user_named):
+    from tests.workflow.helpers import create_item, review
+
+    client.force_login(user_named("wj_editor"))
+    item = create_item(client, wj_node, title="审批表人员测试（仅审核）")
+    client.force_login(user_named("wj_reviewer"))
+    review(client, item, disclose_reason="属于目录规定内容", secrecy_reason="不涉密")
+    item.refresh_from_db()
+    assert item.live
+
+    form = _form_of(item)
+    assert form.state == FormState.USED
+    assert form.filled_by == user_named("wj_editor")
+    assert form.submitted_at is not None
+    assert (form.proposer_disclose_opinion, form.proposer_secrecy_opinion) == ("agree", "pass")
+    assert form.proposer_disclose_reason == "属于本单位公开目录规定的内容"
+    assert form.reviewer == user_named("wj_reviewer") and form.reviewed_at is not None
+    assert form.leader is None and form.leader_decision == ""
+
+    names = _names("wj_editor", "wj_reviewer")
+    text = flat(reading_order_text(approval_form_pdf(form)))
+    assert f"填表人：{names['wj_editor']}" in text
+    assert f"分管领导：{names['wj_reviewer']}" in text
+    assert "初步公开意见：同意。理由：属于本单位公开目录规定的内容" in text
+    assert "初步保密意见：通过。理由：经初步审查不涉及国家秘密和个人隐私" in text
+    assert f"{form.reviewed_at.astimezone(timezone.get_current_timezone()):%H:%M}" in text
+
+
+def test_reviewer_and_leader_path_names_all_three_and_the_leader_sees_the_review(client, wj_node, user_named):
+    from tests.workflow.helpers import XHR, approve_as_leader, create_item, review
+
+    wj_node.requires_leader_approval = True
+    wj_node.save()
+    client.force_login(user_named("wj_editor"))
+    item = create_item(client, wj_node, title="审批表人员测试（审核审批）")
+    client.force_login(user_named("wj_reviewer"))
+    review(client, item, disclose_reason="审核人的公开理由甲", secrecy_reason="审核人的保密理由乙")
+
+    # The leader's dialog shows what the proposer and the reviewer said, in Chinese.
+    client.force_login(user_named("wj_leader"))
+    item.refresh_from_db()
+    task_state = item.current_workflow_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=[item.pk, "approve", task_state.pk])
+    import json
+
+    html = json.loads(client.get(url, **XHR).content)["html"]
+    assert "前序意见" in html
+    assert "审核人的公开理由甲" in html and "审核人的保密理由乙" in html
+    assert "经初步审查不涉及国家秘密和个人隐私" in html
+    earlier = html[html.index("前序意见") : html.index("</section>")]
+    assert "同意。理由：审核人的公开理由甲" in earlier and "通过。理由：审核人的保密理由乙" in earlier
+    assert "agree" not in earlier and "pass" not in earlier
+
+    approve_as_leader(client, item, reason="同意公开")
+    item.refresh_from_db()
+    assert item.live
+    form = _form_of(item)
+    assert (form.filled_by, form.reviewer, form.leader) == (
+        user_named("wj_editor"),
+        user_named("wj_reviewer"),
+        user_named("wj_leader"),
+    )
+    assert form.leader_decision == "agree" and form.leader_at is not None
+    names = _names("wj_editor", "wj_reviewer", "wj_leader")
+    text = flat(reading_order_text(approval_form_pdf(form)))
+    assert f"填表人：{names['wj_editor']}" in text
+    assert f"分管领导：{names['wj_reviewer']}" in text
+    assert f"主要领导：{names['wj_leader']}" in text
+
+
+def test_rejected_and_resubmitted_path_keeps_the_proposer_and_clears_the_old_round(client, wj_node, user_named):
+    from tests.workflow.helpers import approve_as_leader, create_item, edit_item, review
+
+    wj_node.requires_leader_approval = True
+    wj_node.save()
+    client.force_login(user_named("wj_editor"))
+    item = create_item(client, wj_node, title="审批表人员测试（退回重报）")
+    client.force_login(user_named("wj_reviewer"))
+    review(client, item)
+    client.force_login(user_named("wj_leader"))
+    approve_as_leader(client, item, "reject", reason="数据需核对")
+    assert _form_of(item).leader_decision == "disagree"
+
+    client.force_login(user_named("wj_editor"))
+    assert edit_item(client, item, body="<p>已核对的数据</p>").status_code == 302
+    form = _form_of(item)
+    assert form.filled_by == user_named("wj_editor")
+    # A new round: the leader's refusal is no longer on the form (it stays in the form's history).
+    assert (form.leader, form.leader_decision, form.reviewer) == (None, "", None)
+    assert form.history.filter(leader_decision="disagree").exists()
+
+    client.force_login(user_named("wj_reviewer"))
+    review(client, item, disclose_reason="第二轮审核理由")
+    client.force_login(user_named("wj_leader"))
+    approve_as_leader(client, item, reason="核对无误，同意")
+    item.refresh_from_db()
+    assert item.live
+    form = _form_of(item)
+    assert form.state == FormState.USED
+    assert (form.filled_by, form.reviewer, form.leader) == (
+        user_named("wj_editor"),
+        user_named("wj_reviewer"),
+        user_named("wj_leader"),
+    )
+    assert form.disclose_reason == "第二轮审核理由"
+    assert form.leader_opinion.startswith("同意")
+    text = flat(reading_order_text(approval_form_pdf(form)))
+    assert "核对无误，同意" in text and "数据需核对" not in text
+
+
+def test_submission_without_the_approval_forms_fields_is_refused_and_keeps_the_draft(client, wj_node, user_named):
+    from wagtail.test.utils.form_data import querydict_from_html, rich_text
+
+    client.force_login(user_named("wj_editor"))
+    url = reverse("wagtailadmin_pages:add", args=["disclosure_pages", "disclosureitempage", wj_node.pk])
+    data = querydict_from_html(client.get(url).content.decode(), form_id="page-edit-form")
+    data.update({"title": "未填审批表的事项", "slug": "unfilled-form", "period_type": "year", "year": "2026"})
+    data["body"] = rich_text("<p>录入人已写好的正文</p>")
+    data["tables-count"] = "0"
+    data["disclosure_time"] = ""
+    data["action-submit"] = "1"
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "《党务公开事项审批表》尚未填写完整" in html
+    for label in ("公开时间", "初步公开意见", "初步保密意见理由"):
+        assert f"提交审核前请填写{label}。" in html
+    # What was typed is still in the form.
+    assert 'value="未填审批表的事项"' in html
+    assert "录入人已写好的正文" in response.context["form"]["body"].value()
+    assert not wj_node.get_children().filter(title="未填审批表的事项").exists()
+
+    # Saving a draft (not submitting) needs none of it.
+    del data["action-submit"]
+    assert client.post(url, data).status_code == 302
+
+
+def test_acting_from_the_edit_view_saves_no_revision_when_nothing_changed(client, wj_node, user_named):
+    import json
+
+    from wagtail.test.utils.form_data import querydict_from_html, rich_text
+
+    from tests.workflow.helpers import create_item
+
+    client.force_login(user_named("wj_editor"))
+    item = create_item(client, wj_node, title="从编辑页审核的事项", body="<p>原有正文</p>")
+    revisions = item.revisions.count()
+
+    client.force_login(user_named("wj_reviewer"))
+    url = reverse("wagtailadmin_pages:edit", args=[item.pk])
+    data = querydict_from_html(client.get(url).content.decode(), form_id="page-edit-form")
+    # The browser's rich-text editor sends the same text back with new block keys.
+    data["body"] = rich_text("<p>原有正文</p>")
+    data["tables-count"] = "0"
+    data["action-workflow-action"] = "1"
+    data["workflow-action-name"] = "approve"
+    data["workflow-action-extra-data"] = json.dumps(
+        {"disclose_opinion": "agree", "disclose_reason": "可以公开", "secrecy_opinion": "pass", "secrecy_reason": "不涉密"}
+    )
+    assert client.post(url, data).status_code == 302
+    item.refresh_from_db()
+    assert item.live
+    assert item.revisions.count() == revisions
+    assert not item.revisions.filter(user=user_named("wj_reviewer")).exists()
+
+
+def test_archivists_record_view_shows_chinese_labels_not_codes(client, wj_node, user_named, archivist):
+    from archive.selectors import records_for_item
+    from tests.workflow.helpers import create_item, review
+
+    client.force_login(user_named("wj_editor"))
+    item = create_item(client, wj_node, title="档案员查看的事项")
+    client.force_login(user_named("wj_reviewer"))
+    review(client, item)
+    record = records_for_item(item).get(kind="publication")
+
+    client.force_login(archivist)
+    response = client.get(reverse("archive_archiverecord_modeladmin_inspect", args=[record.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    section = html[html.index("审批表（归档时）") :]
+    assert "同意。理由：属于目录规定的公开内容" in section
+    assert "通过。理由：不涉及国家秘密和个人隐私" in section
+    for code in ("agree", "pass ·", "agree ·", "regular", "party"):
+        assert code not in section.split("公开内容（归档版式）")[0], code

@@ -209,3 +209,85 @@ def test_an_import_that_cannot_be_filed_leaves_nothing_behind(tmp_path, monkeypa
     node.refresh_from_db()
     assert (Page.objects.count(), Revision.objects.count(), PageLogEntry.objects.count(), node.numchild) == counts
     assert [len(problems) for problems in Page.find_problems()] == [0, 0, 0, 0, 0]
+
+
+# --- scopes are values, not substrings ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("wording", ["不向社会公开", "社会不公开", "非社会公开", "社惠", "党内公开或", "pubic", "社会 公开"])
+def test_a_scope_that_is_not_a_known_value_or_catalogue_wording_is_a_line_error(tmp_path, wording):
+    path = write_jsonl(tmp_path, [good(1), {**good(2), "catalog_code": "1-2-2", "scope": wording}])
+    before = DisclosureItemPage.objects.count()
+    out, err, exc = run(path)
+    assert exc is not None and "未导入任何内容" in str(exc)
+    assert DisclosureItemPage.objects.count() == before
+    (line,) = [line for line in err.splitlines() if line.startswith("第 2 行：")]
+    assert f"公开范围“{wording}”无法识别" in line
+    # The error names what is accepted.
+    for accepted in ("public", "party", "committee", "社会", "全体党员", "党支部委员"):
+        assert accepted in line, line
+
+
+def test_the_wording_table_covers_every_catalogue_and_maps_it_as_the_documents_mean():
+    from pathlib import Path
+
+    from disclosure_pages.choices import SCOPE_WORDINGS, Scope, scope_from_text
+
+    data = Path(__file__).resolve().parents[2] / "disclosure_pages" / "demo_data"
+    wordings = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if key == "scope" and isinstance(inner, str):
+                    wordings.add(inner)
+                walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    for name in data.glob("*.json"):
+        walk(json.loads(name.read_text(encoding="utf-8")))
+    assert {"社会", "党内公开或社会公开", "全体党员", "党支部委员\n第二纪检组"} <= wordings
+    for wording in wordings:
+        assert scope_from_text(wording) in Scope.values, wording
+    expected = {
+        "社会": Scope.PUBLIC, "社会公开": Scope.PUBLIC, "向社会公开": Scope.PUBLIC,
+        "党内": Scope.PARTY, "党内公开": Scope.PARTY, "全体党员": Scope.PARTY,
+        "党内公开或社会公开": Scope.PARTY,  # the choice is left to each item: the narrower default
+        "党支部委员": Scope.COMMITTEE, "党支部委员\n第二纪检组": Scope.COMMITTEE, "党支部委员、第二纪检组": Scope.COMMITTEE,
+        "public": Scope.PUBLIC, "party": Scope.PARTY, "committee": Scope.COMMITTEE,
+    }
+    for wording, scope in expected.items():
+        assert scope_from_text(wording) == scope, wording
+    assert set(SCOPE_WORDINGS.values()) == set(Scope.values)
+
+
+@pytest.mark.parametrize("wording", ["不向社会公开", "社会不公开", "非社会公开", "党员不公开", ""])
+def test_catalogue_install_refuses_unknown_wording_too(wording):
+    from disclosure_pages.choices import UnknownScope, scope_from_text
+
+    with pytest.raises(UnknownScope, match="无法识别"):
+        scope_from_text(wording)
+
+
+@pytest.mark.parametrize("wording,scope", [("社会", "public"), ("全体党员", "party"), ("党支部委员、第二纪检组", "committee"), ("committee", "committee")])
+def test_known_wordings_import_with_their_scope(tmp_path, wording, scope):
+    path = write_jsonl(tmp_path, [{**good(1), "scope": wording}])
+    assert run(path)[2] is None
+    assert DisclosureItemPage.objects.get(title="2023年党费收缴情况（第1批）").scope == scope
+
+
+# --- nesting -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [50, 100_000])
+def test_a_deeply_nested_line_is_a_line_error(tmp_path, depth):
+    nested = '{"unit": ' + "[" * depth + "]" * depth + "}"
+    path = write_jsonl(tmp_path, [good(1), nested, {**good(3), "title": {"a": {"b": "c"}}}])
+    before = DisclosureItemPage.objects.count()
+    out, err, exc = run(path)
+    assert exc is not None and "未导入任何内容" in str(exc)
+    assert DisclosureItemPage.objects.count() == before
+    assert any(line.startswith("第 2 行：") and "嵌套" in line for line in err.splitlines()), err
+    assert any(line.startswith("第 3 行：") and "字段 title 应为字符串" in line for line in err.splitlines()), err

@@ -171,3 +171,24 @@ def test_limits_are_settings_an_operator_can_change(client, unit, settings):
     for _ in range(2):
         assert client.post(url, {"kind": "opinion", "content": "建议按月公开党费", "website": ""}).status_code != 429
     assert client.post(url, {"kind": "opinion", "content": "第三条", "website": ""}).status_code == 429
+
+
+def test_mistyped_requests_do_not_count_toward_the_limit(client, unit):
+    wj = unit(WJ)
+    for _ in range(8):
+        mistyped = post_request(client, wj, contact_phone="12345")
+        assert mistyped.status_code == 200 and "请填写有效的手机号码" in mistyped.content.decode()
+    for _ in range(5):
+        assert post_request(client, wj).status_code == 302
+    assert post_request(client, wj).status_code == 429  # a sixth accepted one within the hour still is refused
+    assert DisclosureRequest.objects.count() == 5
+
+
+def test_mistyped_feedback_does_not_count_toward_the_limit(client, unit):
+    url = f"/feedback/unit/{unit(WJ).pk}/"
+    for _ in range(7):
+        assert client.post(url, {"kind": "opinion", "content": "", "website": ""}).status_code == 200
+    for _ in range(5):
+        assert client.post(url, {"kind": "opinion", "content": "建议按月公开党费", "website": ""}).status_code == 200
+    assert client.post(url, {"kind": "opinion", "content": "再提一条", "website": ""}).status_code == 429
+    assert Feedback.objects.count() == 5

@@ -152,7 +152,7 @@ def test_due_date_computation_is_shown_on_the_status_page(client, make_request):
     client.post("/requests/status/", {"tracking_number": created.request.tracking_number, "code": created.secret_code})
     page = client.get(f"/requests/status/{created.request.tracking_number}/").content.decode()
     assert "计算过程" in page
-    assert "规则：党务公开依申请公开（种子文件001）（受理）" in page
+    assert "规则：党务公开依申请公开（受理）" in page
     assert "起算：2026年3月2日（星期一），自次日起计算" in page
     assert "期限：5日" in page
     assert "到期日：2026年3月9日（星期一）" in page

@@ -12,6 +12,14 @@ from disclosure_pages.models import DisclosureItemPage
 
 XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 
+# The proposer's part of 《党务公开事项审批表》, required on submission (the rest is preset from the node).
+PROPOSAL = {
+    "proposer_disclose_opinion": "agree",
+    "proposer_disclose_reason": "属于本单位公开目录规定的内容",
+    "proposer_secrecy_opinion": "pass",
+    "proposer_secrecy_reason": "经初步审查不涉及国家秘密和个人隐私",
+}
+
 
 def create_item(client, node, *, title: str, body: str = "<p>正文</p>", submit: bool = True, **fields) -> DisclosureItemPage:
     url = reverse("wagtailadmin_pages:add", args=["disclosure_pages", "disclosureitempage", node.pk])
@@ -24,6 +32,8 @@ def create_item(client, node, *, title: str, body: str = "<p>正文</p>", submit
     data["year"] = "2026"
     data["body"] = rich_text(body)
     data.setdefault("tables-count", "0")  # the StreamField widget is drawn by JavaScript
+    if submit:
+        fill_proposal(data)
     for name, value in fields.items():
         data[name] = value
     if submit:
@@ -41,11 +51,20 @@ def edit_item(client, item, *, submit: bool = True, body: str | None = None, **f
     if body is not None:
         data["body"] = rich_text(body)
     data.setdefault("tables-count", "0")  # the StreamField widget is drawn by JavaScript
+    if submit:
+        fill_proposal(data)
     for name, value in fields.items():
         data[name] = value
     if submit:
         data["action-submit"] = "1"
     return client.post(url, data)
+
+
+def fill_proposal(data) -> None:
+    """What the proposer types on the 审批表 tab where the form left it empty."""
+    for name, value in PROPOSAL.items():
+        if not (data.get(name) or "").strip():
+            data[name] = value
 
 
 def _errors(response) -> str:

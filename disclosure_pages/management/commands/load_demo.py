@@ -6,7 +6,7 @@ from disclosure_pages.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：种子文件中的组织机构、公开目录和已发布的公开事项（可重复运行，不会重复创建）。"
+    help = "载入演示数据：各地党务公开文件中的组织机构、公开目录和已发布的公开事项（可重复运行，不会重复创建）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--no-items", action="store_true", help="只载入组织机构和目录")

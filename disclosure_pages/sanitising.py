@@ -1,0 +1,53 @@
+"""HTML from outside (imports, services, editors) is cut down to an allow-list before it is stored.
+
+nh3 (the Rust ammonia sanitiser) keeps the elements and attributes rich text and the archive's
+layout use and drops everything else: <script>, <style>, <meta http-equiv=refresh>, <iframe>,
+<object>, forms, every on*= handler, and URLs whose scheme is not http(s), mailto or tel
+(javascript:, data:, vbscript:). Wagtail's own link and embed markup (<a linktype="page" id=…>,
+<embed embedtype=… />) is kept so stored rich text still expands at render time.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+
+TAGS = {
+    "p", "br", "hr", "div", "span", "blockquote", "pre", "code",
+    "h1", "h2", "h3", "h4", "h5", "h6",
+    "b", "strong", "i", "em", "u", "s", "sub", "sup", "small", "mark",
+    "ul", "ol", "li", "dl", "dt", "dd",
+    "a", "img", "figure", "figcaption",
+    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col",
+    "article", "section", "header", "footer", "h", "embed",
+}  # fmt: skip
+ATTRIBUTES = {
+    "*": {"class", "title", "lang", "dir"},
+    "a": {"href", "linktype", "id"},
+    "img": {"src", "alt", "width", "height"},
+    "embed": {"embedtype", "id", "format", "alt", "url"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# nh3 writes <embed …>; Wagtail's rich text expands only the self-closing <embed …/> it stores.
+EMBED = re.compile(r"<embed(\b[^>]*?)\s*/?>")
+
+
+def sanitise_html(html: str | None) -> str:
+    """`html` with only allow-listed elements, attributes and URL schemes (idempotent)."""
+    if not html:
+        return ""
+    cleaned = nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,  # keep <a> as written (nh3 would add rel="noopener noreferrer" to every link)
+        strip_comments=True,
+    )
+    return EMBED.sub(r"<embed\1/>", cleaned)
