@@ -23,7 +23,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from .choices import UnknownScope, scope_from_text
 from .models import CatalogNodePage, DisclosureItemPage, UnitPage
 from .selectors import catalog_nodes_by_code, unit_paths
-from .services import items_create_published, items_imported_on_commit
+from .services import children_by_path, items_create_published, items_imported_on_commit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 KNOWN_KEYS = {"unit", "catalog_code", "title", "body", "published_at", "doc_number", "scope"}
@@ -116,7 +116,8 @@ class Validator:
 
     def existing(self, node: CatalogNodePage) -> set[tuple[str, datetime.date]]:
         if node.pk not in self._existing:
-            rows = DisclosureItemPage.objects.child_of(node).values_list("title", "first_published_at")
+            items = children_by_path(node.path, node.depth, DisclosureItemPage.objects)
+            rows = items.values_list("title", "first_published_at")
             self._existing[node.pk] = {
                 (title, timezone.localtime(published).date()) for title, published in rows if published
             }

@@ -238,18 +238,24 @@ def _next_sibling_path(path: str) -> str:
     return f"{path[:-step]}{Page.alphabet[0] * (step - len(key))}{key}"
 
 
+def children_by_path(path: str, depth: int, pages=None):
+    """The pages directly under the page at `path`, found by a range of the path index.
+
+    treebeard's get_children()/child_of() filter with path__startswith, which SQLite runs as a
+    LIKE over every page (51 ms at 41,000 pages, growing with the tree); a child's path lies
+    between `path` and `path` + "ZZZZ", a range the unique path index answers (0.4 ms).
+    """
+    top = Page.alphabet[-1] * Page.steplen
+    return (Page.objects if pages is None else pages).filter(path__gt=path, path__lte=path + top, depth=depth + 1)
+
+
 def _allocate_paths(node: CatalogNodePage, items: list[DisclosureItemPage]) -> None:
     """What treebeard's add_child does for each item in turn: lock the parent, append after its
     last child, count the children in numchild; and what Page.save adds (url_path, locale)."""
     path, depth, numchild = Page.objects.select_for_update().values_list("path", "depth", "numchild").get(pk=node.pk)
     last = None
     if numchild:
-        last = (
-            Page.objects.filter(path__startswith=path, depth=depth + 1)
-            .order_by("-path")
-            .values_list("path", flat=True)
-            .first()
-        )
+        last = children_by_path(path, depth).order_by("-path").values_list("path", flat=True).first()
     for item in items:
         if last is None:
             last = Page._get_path(path, depth + 1, 1)
@@ -296,7 +302,7 @@ def items_create_published(
         spec = dict(spec)
         node = spec.pop("node")
         if node.pk not in taken_slugs:
-            taken_slugs[node.pk] = set(node.get_children().values_list("slug", flat=True))
+            taken_slugs[node.pk] = set(children_by_path(node.path, node.depth).values_list("slug", flat=True))
         item = _new_item(node=node, taken_slugs=taken_slugs[node.pk], **spec)
         items.append(item)
         by_node.setdefault(node.pk, (node, []))[1].append(item)
