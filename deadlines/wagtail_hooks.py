@@ -1,6 +1,7 @@
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -33,7 +34,7 @@ class HolidayViewSet(SnippetViewSet):
     icon = "date"
     menu_label = "节假日安排"
     add_to_settings_menu = True
-    list_display = ["date", "name", "kind", "provisional"]
+    list_display = ["date", "name", "kind", BooleanColumn("provisional", label="暂定")]
     list_filter = ["kind", "provisional"]
     ordering = ["-date"]
 

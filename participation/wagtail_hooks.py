@@ -1,6 +1,7 @@
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -52,7 +53,7 @@ def register_participation_menu():
 class RuleSetViewSet(SnippetViewSet):
     model = RuleSet
     icon = "time"
-    list_display = ["name", "summary", "is_default"]
+    list_display = ["name", Column("summary", label="时限"), BooleanColumn("is_default", label="默认规则")]
     menu_label = "时限规则"
 
 

@@ -6,6 +6,8 @@ fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
+# msgfmt, for `manage.py compilemessages` after editing locale/*.po (the .mo files are committed).
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

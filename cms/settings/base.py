@@ -146,6 +146,10 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Every document is a download unless a real parse shows it is safe to show (disclosure_pages.documents.inline_safe).
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
+# One time zone to choose in the account settings (the list of 600 is English place names), and
+# no "Wagtail upgrade available" notice on the dashboard: upgrades are the maintainers' business.
+WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Wagtail's own database search serves the admin only (public search is the `search` app),
 # with the public search's Chinese analysis (search/admin_backend.py).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.admin_backend"}}

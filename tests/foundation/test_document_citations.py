@@ -42,7 +42,9 @@ def test_no_template_string_or_demo_data_says_seed_file():
 def test_no_rule_set_or_request_in_the_database_says_seed_file():
     assert not RuleSet.objects.filter(name__contains=SEED).exists()
     assert not RuleSet.objects.filter(basis__contains=SEED).exists()
-    assert RuleSet.objects.filter(name="党务公开依申请公开", basis__startswith="《龙口市科技局党支部党务公开工作实施方案》").exists()
+    assert RuleSet.objects.filter(
+        name="党务公开依申请公开", basis__startswith="《龙口市科技局党支部党务公开工作实施方案》"
+    ).exists()
     assert not [r.pk for r in DisclosureRequest.objects.all() if SEED in str(r.rules)]
 
 

@@ -30,9 +30,7 @@ def public_item(django_capture_on_commit_callbacks):
     # A title without the unit's name, so that any 区委办 on the page is the unit's label; the
     # newest item (home page, feeds) and in the public search index (updated after commit).
     with django_capture_on_commit_callbacks(execute=True):
-        return make_item(
-            WJ, "1-1-1", title="2026年度主题党日活动安排", scope="public", published=datetime.date.today()
-        )
+        return make_item(WJ, "1-1-1", title="2026年度主题党日活动安排", scope="public", published=datetime.date.today())
 
 
 def test_the_demo_shares_unit_names_across_regions():
@@ -70,7 +68,9 @@ def test_feedback_wall_names_the_region(client, wj, user_named):
 def test_request_status_page_names_the_region(client, wj):
     created = request_submit(unit=wj, applicant_name="张三", request_text="请公开主题党日安排。")
     response = client.post(
-        "/requests/status/", {"tracking_number": created.request.tracking_number, "code": created.secret_code}, follow=True
+        "/requests/status/",
+        {"tracking_number": created.request.tracking_number, "code": created.secret_code},
+        follow=True,
     )
     html = response.content.decode()
     assert f"<dd>{NAME}</dd>" in html
