@@ -41,7 +41,7 @@ from .choices import (
     Scope,
 )
 from .forms import DisclosureItemForm
-from .panels import PrescreenPanel
+from .panels import PrescreenPanel, ReturnedReasonPanel
 from .permissions import UnitPermissionsMixin
 
 if TYPE_CHECKING:
@@ -364,7 +364,7 @@ class DisclosureItemPage(UnitPermissionsMixin, Page):
     subpage_types: list[str] = []
     base_form_class = DisclosureItemForm
 
-    content_panels = [PrescreenPanel(heading="自动预审")] + Page.content_panels + [
+    content_panels = [ReturnedReasonPanel(heading="退回意见"), PrescreenPanel(heading="自动预审")] + Page.content_panels + [
         MultiFieldPanel(
             [
                 FieldPanel("period_type"),
