@@ -69,6 +69,10 @@ class PortalHomePage(UnmoderatedPageMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
 
+    # The search box's examples: words public items of the demo data carry in their titles
+    # (tests/foundation/test_public_pages.py checks that each finds something).
+    example_queries = ("党费", "班子成员", "党员发展")
+
     class Meta:
         verbose_name = "公开平台首页"
         verbose_name_plural = "公开平台首页"

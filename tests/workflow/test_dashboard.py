@@ -12,7 +12,7 @@ from django.urls import reverse
 from deadlines import clock
 from notices.models import Notice
 from notices.wagtail_hooks import InboxMenuItem
-from tests.builders import make_user, node_for
+from tests.builders import node_for
 
 from .helpers import approve_as_leader, create_item, review
 
