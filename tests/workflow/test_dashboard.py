@@ -134,6 +134,16 @@ def test_every_workflow_notice_reaches_the_inbox_with_its_link_and_mail_when_the
     assert returned.url == reverse("wagtailadmin_pages:edit", args=[item.pk]) and not returned.emailed
 
 
+def test_the_submitter_is_told_in_the_inbox_when_the_item_is_approved(client, people, node):
+    client.force_login(people["wj_editor"])
+    item = create_item(client, node, title="通过后通知录入人")
+    client.force_login(people["wj_reviewer"])
+    review(client, item)
+    notice = Notice.objects.get(user=people["wj_editor"], subject__contains="已通过")
+    assert "通过后通知录入人" in notice.subject
+    assert notice.url == reverse("wagtailadmin_pages:edit", args=[item.pk])
+
+
 def test_a_user_without_an_address_is_still_told_in_the_inbox(client, people, node):
     people["wj_reviewer"].email = ""
     people["wj_reviewer"].save()
