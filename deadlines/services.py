@@ -97,10 +97,18 @@ def zero_report_file(
 
 @transaction.atomic
 def reminder_send(*, reminder: Reminder, today: datetime.date, days: int) -> None:
-    """Send one reminder email and record each row in it, so that it is never sent twice.
+    """Post one reminder to the user's admin inbox, mail it when they have an address, and record
+    each row in it, so that it is never sent twice.
 
     The log is written in the same transaction as the send: if the mail server refuses,
-    nothing is recorded and the next run tries again.
+    nothing is recorded (the inbox notice neither) and the next run tries again.
     """
+    from django.urls import reverse
+
+    from notices.services import notify
+
     ReminderLog.objects.bulk_create(reminder.log_entries())
-    send_mail(reminder.subject(), reminder.body(today=today, days=days), None, [reminder.user.email])
+    subject, body = reminder.subject(), reminder.body(today=today, days=days)
+    notify([reminder.user], subject=subject, body=body, url=reverse("wagtailadmin_home"), kind="reminder", mail=False)
+    if reminder.user.email:
+        send_mail(subject, body, None, [reminder.user.email])

@@ -51,3 +51,20 @@ def deadline_buttons(page, user, view_name, next_url=None):
         yield Button("时限说明", reverse("deadlines:node_schedule", args=[page.pk]), icon_name="date", priority=80)
     if specific.schedule == Schedule.IMMEDIATE and can_file_zero_report(user, specific):
         yield Button("零上报", reverse("deadlines:zero_report", args=[page.pk]), icon_name="doc-empty", priority=81)
+
+
+@hooks.register("register_page_listing_buttons")
+def zero_report_listing_button(page, user, next_url=None):
+    """零上报 as a labelled button on the node's row of the catalogue listing (not only behind "…")."""
+    specific = page.specific_deferred
+    if not isinstance(specific, CatalogNodePage) or specific.level != 3:
+        return
+    if specific.schedule == Schedule.IMMEDIATE and can_file_zero_report(user, specific):
+        yield Button(
+            "零上报",
+            reverse("deadlines:zero_report", args=[page.pk]),
+            icon_name="doc-empty",
+            classname="button button-small button-secondary",
+            attrs={"aria-label": f"“{page.title}”零上报"},
+            priority=20,
+        )

@@ -68,7 +68,8 @@ class RevokeItemAction:
             data={"reason": self.reason, "archive_record": getattr(record, "pk", None)},
         )
         logger.info("撤消 %s（%s）：%s", self.item.title, self.item.pk, self.reason)
-        notify_revoked(item=self.item, user=self.user, reason=self.reason)
+        # Who was told, for the confirmation message (a unit may have no editor).
+        self.delivery = notify_revoked(item=self.item, user=self.user, reason=self.reason)
         return record
 
 

@@ -15,7 +15,7 @@ from django.core.validators import RegexValidator
 from django.forms.utils import ErrorList
 from wagtail import blocks
 from wagtail.blocks.stream_block import StreamBlockValidationError, StreamValue
-from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.blocks.struct_block import BlockGroup, StructBlockValidationError
 
 PHONE_RE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|\d{7,8})$")
 phone_validator = RegexValidator(
@@ -26,12 +26,26 @@ GENDER_CHOICES = [("男", "男"), ("女", "女")]
 HALF_CHOICES = [("上", "上半年"), ("下", "下半年")]
 
 
+FOOTER_FIELDS = ["leader", "tabulator", "supervision"]
+
+
 class FooterMixin(blocks.StructBlock):
-    """Signature line shared by every table of the source forms."""
+    """Signature line shared by every table of the source forms.
+
+    The form asks for it last, as the paper form has it at the bottom: the layout is set
+    after the blocks are built (Meta.form_layout would reorder the child blocks themselves,
+    which changes the field definition frozen in the migrations; the stored values are
+    keyed by name and do not care).
+    """
 
     leader = blocks.CharBlock(label="党（总）支部委会负责人", required=False, max_length=50)
     tabulator = blocks.CharBlock(label="制表人", required=False, max_length=50)
     supervision = blocks.CharBlock(label="党务公开监督小组", required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        body = [name for name in self.child_blocks if name not in FOOTER_FIELDS]
+        self.meta.form_layout = BlockGroup(body + [BlockGroup(FOOTER_FIELDS, heading="签署栏")])
 
 
 def _year_block(label: str, required: bool = True) -> blocks.IntegerBlock:

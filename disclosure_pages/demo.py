@@ -37,6 +37,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_PASSWORD = "demo-2026"
 
 # Personas for trying the workflow by hand: (username, name, unit path or region path, role).
+# Each has an address (the platform mails as well as posting to the admin inbox); the domain is
+# the one reserved for examples, so nothing leaves a demo machine for a real mailbox.
 PERSONAS = [
     ("wj_editor", "武江区委办 录入人", "韶关市/武江区/区委办", Role.EDITOR),
     ("wj_reviewer", "武江区委办 分管负责人", "韶关市/武江区/区委办", Role.REVIEWER),
@@ -46,6 +48,13 @@ PERSONAS = [
     ("lk_committee", "龙口市科技局 支部委员", "龙口市/市科技局党支部", Role.COMMITTEE),
 ]
 SUPERVISORS = [("sg_supervisor", "韶关市委组织部", "韶关市"), ("wj_supervisor", "武江区委组织部", "韶关市/武江区")]
+# (username, name, group): the archivist files and exports; the group is made by archive's migrations.
+ARCHIVISTS = [("sg_archivist", "韶关市 档案管理员", "档案管理员")]
+DEMO_MAIL_DOMAIN = "example.org"
+
+
+def demo_email(username: str) -> str:
+    return f"{username.replace('_', '.')}@{DEMO_MAIL_DOMAIN}"
 
 
 @cache
@@ -161,26 +170,34 @@ def load_items(report: DemoReport, progress: Callable[[str], None]) -> list[int]
     return created
 
 
+def _persona(report: DemoReport, username: str, name: str, *, is_staff: bool):
+    user, new = get_user_model().objects.get_or_create(
+        username=username, defaults={"first_name": name, "is_staff": is_staff, "email": demo_email(username)}
+    )
+    if new:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        report.users += 1
+    elif not user.email:  # accounts made by an earlier version of the demo had none
+        user.email = demo_email(username)
+        user.save(update_fields=["email"])
+    return user
+
+
 def load_users(report: DemoReport) -> None:
-    User = get_user_model()
+    from django.contrib.auth.models import Group
+
     units = unit_paths()
     for username, name, unit_path, role in PERSONAS:
-        user, new = User.objects.get_or_create(
-            username=username, defaults={"first_name": name, "is_staff": role != Role.MEMBER}
-        )
-        if new:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            report.users += 1
+        user = _persona(report, username, name, is_staff=role != Role.MEMBER)
         UnitMembership.objects.get_or_create(user=user, unit=units[unit_path], role=role)
     for username, name, region_path in SUPERVISORS:
-        user, new = User.objects.get_or_create(username=username, defaults={"first_name": name, "is_staff": True})
-        if new:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            report.users += 1
+        user = _persona(report, username, name, is_staff=True)
         root = _region_by_path(region_path)
         SupervisorReach.objects.get_or_create(user=user, root=root)
+    for username, name, group in ARCHIVISTS:
+        user = _persona(report, username, name, is_staff=True)
+        user.groups.add(Group.objects.get(name=group))
 
 
 def _region_by_path(path: str) -> RegionPage:

@@ -107,9 +107,7 @@ class PlatformsField(forms.MultipleChoiceField):
 
 
 def _opinion_field(label: str, choices) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label, choices=[("", "请选择")] + list(choices), required=False, widget=forms.RadioSelect
-    )
+    return forms.ChoiceField(label=label, choices=list(choices), required=False, widget=forms.RadioSelect)
 
 
 def _reason_field(label: str) -> forms.CharField:

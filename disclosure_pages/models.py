@@ -41,7 +41,7 @@ from .choices import (
     Scope,
 )
 from .forms import DisclosureItemForm
-from .panels import PrescreenPanel
+from .panels import PrescreenPanel, ReturnedReasonPanel
 from .permissions import UnitPermissionsMixin
 from .sanitising import sanitise_html
 
@@ -98,6 +98,10 @@ class PortalHomePage(UnmoderatedPageMixin, Page):
     max_count = 1
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    # The search box's examples: words public items of the demo data carry in their titles
+    # (tests/foundation/test_public_pages.py checks that each finds something).
+    example_queries = ("党费", "班子成员", "党员发展")
 
     class Meta:
         verbose_name = "公开平台首页"
@@ -430,7 +434,7 @@ class DisclosureItemPage(SanitisedHtmlMixin, UnitPermissionsMixin, Page):
     subpage_types: list[str] = []
     base_form_class = DisclosureItemForm
 
-    content_panels = [PrescreenPanel(heading="自动预审")] + Page.content_panels + [
+    content_panels = [ReturnedReasonPanel(heading="退回意见"), PrescreenPanel(heading="自动预审")] + Page.content_panels + [
         MultiFieldPanel(
             [
                 FieldPanel("period_type"),

@@ -1,4 +1,4 @@
-"""E-mails of the workflow and of revocation, sent after the transaction commits.
+"""Notices of the workflow and of revocation: the admin inbox, and a mail after the commit.
 
 Wagtail's own workflow mails go to group-approval reviewers and to the submitter only;
 our tasks are assigned through memberships, and a rejection must reach everyone who
@@ -11,8 +11,6 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.urls import reverse
 
 from .choices import Role
@@ -32,22 +30,11 @@ def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _send_on_commit(subject: str, body: str, users: Iterable) -> list[str]:
-    """Queue one mail per user with an address; returns the addresses (for logs and tests)."""
-    addresses = sorted({user.email for user in users if user.email})
-    if not addresses:
-        return []
-    sender = getattr(settings, "WAGTAILADMIN_NOTIFICATION_FROM_EMAIL", None) or settings.DEFAULT_FROM_EMAIL
-    messages = [(subject, body, sender, [address]) for address in addresses]
+def _tell(subject: str, body: str, users: Iterable, *, url: str, kind: str):
+    """Each user's inbox, and a mail to those with an address (notices.services.notify)."""
+    from notices.services import notify
 
-    def send() -> None:
-        try:
-            send_mass_mail(messages, fail_silently=False)
-        except Exception:  # a mail server outage must not undo an approval that has committed
-            logger.exception("通知邮件发送失败：%s", subject)
-
-    transaction.on_commit(send)
-    return addresses
+    return notify(users, subject=subject, body=body, url=url, kind=kind)
 
 
 def notify_task_started(*, task_state, role: str, note: str = "") -> list[str]:
@@ -66,7 +53,8 @@ def notify_task_started(*, task_state, role: str, note: str = "") -> list[str]:
         + f"提交人：{_person(requested_by)}\n"
         f"审核审批页面：{_admin_url('wagtailadmin_pages:edit', item.pk)}\n"
     )
-    return _send_on_commit(f"【党务公开】待{step}：{item.title}", body, people)
+    url = _admin_url("wagtailadmin_pages:edit", item.pk)
+    return _tell(f"【党务公开】待{step}：{item.title}", body, people, url=url, kind="task").addresses
 
 
 def notify_rejected(*, task_state, user) -> list[str]:
@@ -83,10 +71,20 @@ def notify_rejected(*, task_state, user) -> list[str]:
         f"意见：{task_state.comment}\n\n"
         f"请录入人按意见修改后重新提交：{_admin_url('wagtailadmin_pages:edit', item.pk)}\n"
     )
-    return _send_on_commit(f"【党务公开】退回修改：{item.title}", body, recipients)
+    url = _admin_url("wagtailadmin_pages:edit", item.pk)
+    subject = f"【党务公开】退回修改：{item.title}"
+    addresses = _tell(subject, body, recipients, url=url, kind="returned").addresses
+    # The submitter's mail is Wagtail's own; their inbox notice is posted here.
+    submitter = task_state.workflow_state.requested_by
+    if submitter is not None and submitter.pk != getattr(user, "pk", None):
+        from notices.services import notify
+
+        notify([submitter], subject=subject, body=body, url=url, kind="returned", mail=False)
+    return addresses
 
 
-def notify_revoked(*, item, user, reason: str) -> list[str]:
+def notify_revoked(*, item, user, reason: str):
+    """Tell the unit's editors (录入人), or, when it has none, its reviewers and leaders; returns the Delivery."""
     from .selectors import unit_users_with_role
 
     body = (
@@ -95,4 +93,8 @@ def notify_revoked(*, item, user, reason: str) -> list[str]:
         f"撤消理由：{reason}\n\n"
         f"事项履历：{_admin_url('disclosure_item_history', item.pk)}\n"
     )
-    return _send_on_commit(f"【党务公开】事项已撤消：{item.title}", body, unit_users_with_role(item, Role.EDITOR))
+    people = list(unit_users_with_role(item, Role.EDITOR))
+    if not people:
+        people = list(unit_users_with_role(item, Role.REVIEWER)) + list(unit_users_with_role(item, Role.LEADER))
+    url = _admin_url("disclosure_item_history", item.pk)
+    return _tell(f"【党务公开】事项已撤消：{item.title}", body, people, url=url, kind="revoked")

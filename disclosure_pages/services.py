@@ -80,6 +80,7 @@ def catalog_install(*, unit: UnitPage, catalog: dict[str, Any]) -> int:
                     responsible_unit=row.get("responsible_unit", ""),
                     note=row.get("note", ""),
                     table_type=row.get("table", ""),
+                    requires_leader_approval=bool(row.get("important", False)),
                 )
                 created += new
     return created

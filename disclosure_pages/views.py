@@ -12,7 +12,7 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from .actions import revoke_item
+from .actions import RevokeItemAction
 from .history import compare_revision, item_revisions, item_timeline
 from .models import DisclosureItemPage
 from .permissions import can_revoke, can_view_history
@@ -115,13 +115,16 @@ class ItemRevokeView(ItemViewMixin, FormView):
         return super().get(request, *args, **kwargs)
 
     def form_valid(self, form):
+        action = RevokeItemAction(self.item, user=self.request.user, reason=form.cleaned_data["reason"])
         try:
-            revoke_item(self.item, user=self.request.user, reason=form.cleaned_data["reason"])
+            action.execute()
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
             return self.form_invalid(form)
-        messages.success(self.request, f"已撤消“{self.item.title}”，该事项不再对外公开；撤消记录已归档，并已通知该单位录入人。")
+        names = action.delivery.names
+        told = f"已通知：{'、'.join(names)}" if names else "该单位未设录入人、审核人或审批人，未能通知任何人，请另行告知"
+        messages.success(self.request, f"已撤消“{self.item.title}”，该事项不再对外公开；撤消记录已归档。{told}。")
         return redirect("disclosure_item_history", self.item.pk)
 
 

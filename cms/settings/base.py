@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "archive",
     "deadlines",
     "participation",
+    "notices",
     "search.apps.SearchConfig",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",

@@ -73,11 +73,18 @@ def test_dry_run_sends_and_records_nothing(with_emails):
     assert "演练，不发送" in out and "将发送 3 封" in out
 
 
-def test_people_without_email_are_skipped_and_not_recorded(with_emails):
+def test_people_without_email_are_told_in_the_admin_inbox(with_emails):
+    from notices.models import Notice
+
     make_user("wj_editor2", unit_path="韶关市/武江区/区委办", role="editor")
     out = run()
-    assert "wj_editor2" in out and "未填写邮箱，跳过" in out
-    assert not ReminderLog.objects.filter(user__username="wj_editor2").exists()
+    assert "wj_editor2" in out and "站内消息（未填写邮箱，未发邮件）" in out
+    notice = Notice.objects.get(user__username="wj_editor2", kind="reminder")
+    assert "公开时限提醒" in notice.subject and "已逾期" in notice.subject
+    assert ReminderLog.objects.filter(user__username="wj_editor2").exists()
+    # Told once: the next run sends nothing new.
+    run()
+    assert Notice.objects.filter(user__username="wj_editor2", kind="reminder").count() == 1
 
 
 def test_bad_days_is_a_clear_error():

@@ -45,3 +45,30 @@ def test_empty_node_says_so(client):
 
 def test_pages_are_mobile_ready(client):
     assert 'name="viewport"' in client.get("/").content.decode()
+
+
+def test_home_page_example_queries_find_something(client, settings, tmp_path):
+    """Each example under the home page's search box finds public items (not 民主生活会, which finds nothing)."""
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from disclosure_pages.models import PortalHomePage
+    from search.backends import reset_backend
+
+    settings.ELASTICSEARCH_URL = ""
+    settings.SEARCH_EMBEDDED_PATH = tmp_path / "home-examples.sqlite3"
+    reset_backend()
+    try:
+        call_command("search_rebuild", stdout=io.StringIO(), stderr=io.StringIO())
+        html = client.get("/").content.decode()
+        examples = PortalHomePage.example_queries
+        assert "民主生活会" not in html
+        for query in examples:
+            assert f">{query}</a>" in html
+            answer = json.loads(client.get("/api/search/", {"q": query}).content)
+            assert answer["total"] > 0, query
+            assert any(query in hit["title"] for hit in answer["results"]), query
+    finally:
+        reset_backend()

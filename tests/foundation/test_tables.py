@@ -79,3 +79,73 @@ def test_tables_render_like_the_source_forms(client, item_factory):
         assert text in html, text
     assert "0751-8881234" in html  # office numbers stay
     assert "138****5678" in html and "13812345678" not in html  # personal mobiles are masked
+
+
+# --- editing as the forms read ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "block", [LeadershipTableBlock(), TermGoalsTableBlock(), PartyDuesTableBlock(), MemberDevelopmentTableBlock()]
+)
+def test_table_form_asks_for_the_rows_before_the_footer(block):
+    from wagtail.admin.telepath import JSContext
+
+    block.set_name("table")
+    order = block.meta.form_layout.get_sorted_block_names()
+    assert order[-3:] == ["leader", "tabulator", "supervision"]
+    assert order.index("fill_date") < order.index("leader")
+    if "rows" in order:
+        assert order.index("rows") < order.index("leader")
+    # What the editor's JavaScript receives: the footer is the last group of the form.
+    layout = JSContext().pack(block)["_args"][2]["formLayout"]["_args"][0]["children"]
+    assert layout[-1][0]["_args"][0]["heading"] == "签署栏"
+
+
+def _add_form(client, user, node):
+    from django.urls import reverse
+
+    client.force_login(user)
+    response = client.get(reverse("wagtailadmin_pages:add", args=["disclosure_pages", "disclosureitempage", node.pk]))
+    assert response.status_code == 200
+    return response.context["form"], response.content.decode()
+
+
+def test_new_item_period_and_approval_fields_are_preset_from_the_node(client, user_named):
+    from tests.builders import node_for
+
+    half_year = node_for("韶关市/武江区/区委办", "1-1-4")  # 半年公开
+    form, _ = _add_form(client, user_named("wj_editor"), half_year)
+    assert form["period_type"].value() == "half"
+    assert form["half"].value() in (1, 2)
+    assert form["requirement"].value() == "regular"  # 定期公开
+    assert form["method"].value() == "society"  # 社会 node
+
+    annual = node_for("韶关市/武江区/区委办", "1-1-3")
+    assert _add_form(client, user_named("wj_editor"), annual)[0]["period_type"].value() == "year"
+    immediate = node_for("韶关市/武江区/区委办", "1-1-5")
+    form, _ = _add_form(client, user_named("wj_editor"), immediate)
+    assert form["period_type"].value() == "event" and form["requirement"].value() == "anytime"
+
+
+def test_platforms_are_boxes_from_the_catalogue_not_free_text(client, user_named):
+    from tests.builders import node_for
+
+    node = node_for("韶关市/武江区/区委办", "1-1-1")
+    words = ["互联网", "手机短信", "人工坐席服务", "数字电视服务"]
+    assert node.forms == "、".join(words)
+    form, html = _add_form(client, user_named("wj_editor"), node)
+    field = form.fields["platforms"]
+    choices = [value for value, _ in field.choices]
+    assert choices[: len(words)] == words
+    assert "新闻发布会" in choices and "会议" in choices  # the approval form's own platforms follow
+    assert form["platforms"].value() == words
+    assert 'type="checkbox" name="platforms"' in html
+    assert field.clean([choices[0], "会议"]) == f"{choices[0]}、会议"
+
+
+def test_method_choices_follow_the_catalogue_row():
+    from disclosure_pages.forms import methods_for
+
+    assert methods_for("党内公开或社会公开") == ["party", "society"]
+    assert methods_for("社会") == ["society"]
+    assert methods_for("全体党员") == ["party"]

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         today = today or clock.today()
         self.stdout.write(f"计算 {today:%Y-%m-%d} 的到期情况（提前 {days} 日）……")
         reminders = reminders_due(today=today, days=days)
-        sent = skipped = failed = 0
+        sent = skipped = failed = mailed = 0
         for n, reminder in enumerate(reminders, 1):
             user = reminder.user
             line = (
@@ -40,8 +40,6 @@ class Command(BaseCommand):
             )
             if not user.email:
                 skipped += 1
-                self.stdout.write(f"{line} —— 未填写邮箱，跳过")
-                continue
             if dry_run:
                 self.stdout.write(f"{line} —— 演练，不发送")
                 continue
@@ -52,7 +50,14 @@ class Command(BaseCommand):
                 self.stderr.write(f"{line} —— 发送失败：{error}")
                 continue
             sent += 1
-            self.stdout.write(f"{line} —— 已发送至 {user.email}")
+            mailed += bool(user.email)
+            where = f"站内消息及邮件 {user.email}" if user.email else "站内消息（未填写邮箱，未发邮件）"
+            self.stdout.write(f"{line} —— 已发送至{where}")
         verb = "将发送" if dry_run else "已发送"
-        count = len(reminders) - skipped if dry_run else sent
-        self.stdout.write(self.style.SUCCESS(f"完成：{verb} {count} 封，无邮箱跳过 {skipped} 人，失败 {failed} 封。"))
+        notices = len(reminders) if dry_run else sent
+        mails = notices - skipped if dry_run else mailed
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"完成：{verb} {mails} 封，站内消息 {notices} 条（无邮箱、只发站内消息 {skipped} 人），失败 {failed} 封。"
+            )
+        )
