@@ -139,6 +139,11 @@ def archive_admin_urls():
         path("archive/records/<int:pk>/pdf/", admin_views.record_pdf_view, name="archive_record_pdf"),
         path("archive/volume/", admin_views.volume_view, name="archive_volume"),
         path(
+            "archive/records/<int:pk>/attachments/<int:index>/",
+            admin_views.record_attachment_view,
+            name="archive_record_attachment",
+        ),
+        path(
             "archive/approval-forms/<int:pk>/pdf/", admin_views.approval_form_pdf_view, name="archive_approval_form_pdf"
         ),
         path(
