@@ -32,6 +32,7 @@ migrate: install ## Apply database migrations
 	$(PY) manage.py migrate --noinput
 
 demo: migrate ## Load the demo data from the source documents (safe to run twice)
+	$(PY) manage.py archive_keygen
 	$(PY) manage.py load_demo
 	$(PY) manage.py search_rebuild
 	$(PY) manage.py ensure_admin

@@ -22,6 +22,7 @@ from disclosure_pages.models import UnitPage
 from . import pdf
 from .models import ApprovalForm, ArchiveRecord
 from .selectors import approval_forms_for_item, can_view_approval_form, can_view_record, open_approval_form
+from .store import archive_store
 from .volumes import VolumeError, export_volume, volume_name
 
 ARCHIVE_PERMISSION = "archive.view_archiverecord"
@@ -44,6 +45,25 @@ def record_pdf_view(request, pk: int):
         raise PermissionDenied
     unit_name = record.unit_path.replace("/", "-")
     return _pdf_response(pdf.record_pdf(record), f"{unit_name}-{record.number}.pdf")
+
+
+def record_attachment_view(request, pk: int, index: int):
+    """An attachment as filed: the archive's own copy (by SHA-256), never the live media file."""
+    record = get_object_or_404(ArchiveRecord, pk=pk)
+    if not can_view_record(request.user, record):
+        raise PermissionDenied
+    entries = record.attachments if isinstance(record.attachments, list) else []
+    if not 1 <= index <= len(entries) or not isinstance(entries[index - 1], dict):
+        raise Http404("没有这个附件。")
+    entry = entries[index - 1]
+    try:
+        handle = archive_store().open(entry.get("sha256") or "")
+    except (ValueError, OSError):
+        raise Http404("该附件没有归档副本。")
+    name = f"{record.number}-{index:02d}-{Path(entry.get('file') or 'attachment').name}"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class VolumeForm(forms.Form):

@@ -2,8 +2,10 @@
 
 An ArchiveRecord is written once and never changed: save() refuses updates, delete()
 refuses, and the manager's update()/delete() raise. Each record carries the hash of
-its own content and of its unit's previous record, so an edit made behind the ORM's
-back (raw SQL, a database console) shows up in `manage.py verify_archive`.
+every one of its columns and of its unit's previous record, so an edit made behind the
+ORM's back (raw SQL, a database console) shows up in `manage.py verify_archive`; each
+unit's chain head is signed (SignedHead, archive/signing.py, where the threat model is),
+so a forger who recomputes the hashes shows up too.
 """
 
 from __future__ import annotations
@@ -140,8 +142,23 @@ class ApprovalForm(models.Model):
         labels = dict(Platform.choices)
         return [labels[value] for value in self.platforms if value in labels]
 
+    def columns(self) -> dict[str, Any]:
+        """Every column of the row as stored (ids for links): the archive checks the live row against it."""
+        values = {}
+        for model_field in self._meta.concrete_fields:
+            value = getattr(self, model_field.attname)
+            if isinstance(value, datetime.datetime):
+                value = _utc(value)
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
+            values[model_field.attname] = value
+        return values
+
     def snapshot(self) -> dict[str, Any]:
-        """The form as it stands, readable without this table (stored in archive records)."""
+        """The form as it stands, readable without this table (stored in archive records).
+
+        "columns" holds every column of the row, so that the record's hash covers the whole form.
+        """
 
         def person(user) -> str:
             if user is None:
@@ -187,6 +204,7 @@ class ApprovalForm(models.Model):
             "leader_opinion": self.leader_opinion,
             "leader_on": day(self.leader_on),
             "leader_at": moment(self.leader_at),
+            "columns": self.columns(),
         }
 
 
@@ -199,17 +217,30 @@ class ArchiveImmutableError(Exception):
 
 # Links to rows that may go away (an item deleted later, a purged revision, a removed user).
 # Deleting those rows nulls the link (on_delete=SET_NULL, which Django does through
-# QuerySet.update); the record keeps the identifying text and its hash does not cover them.
-DETACHABLE_LINKS = {
-    "item",
-    "item_id",
-    "revision",
-    "revision_id",
-    "approval_form",
-    "approval_form_id",
-    "actor",
-    "actor_id",
+# QuerySet.update). The hash covers each link through its `*_ref` copy, taken at filing;
+# verify_archive checks that the link is that value, or null because its row is gone.
+LINK_REFS = {
+    "item_id": "item_ref",
+    "revision_id": "revision_ref",
+    "approval_form_id": "approval_form_ref",
+    "actor_id": "actor_ref",
 }
+DETACHABLE_LINKS = set(LINK_REFS) | {name.removesuffix("_id") for name in LINK_REFS}
+HASH_VERSION = 2
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ArchiveImmutableError()
+
+    def delete(self):
+        raise ArchiveImmutableError()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ArchiveImmutableError()
+
+    def update_or_create(self, *args, **kwargs):
+        raise ArchiveImmutableError()
 
 
 class ArchiveRecordQuerySet(models.QuerySet):
@@ -294,6 +325,7 @@ class ArchiveRecord(models.Model):
     approval_form = models.ForeignKey(
         ApprovalForm, verbose_name="审批表", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    approval_form_ref = models.PositiveBigIntegerField("审批表编号", null=True, blank=True)
     approval_snapshot = models.JSONField("审批表（归档时）", null=True, blank=True)
     attachments = models.JSONField("附件及校验值", default=list, blank=True)
     published_at = models.DateTimeField("发布时间")
@@ -307,8 +339,11 @@ class ArchiveRecord(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    actor_ref = models.PositiveBigIntegerField("操作人编号", null=True, blank=True)
     actor_name = models.CharField("操作人姓名", max_length=255, blank=True)
     created_at = models.DateTimeField("归档时间", default=timezone.now)
+    # 1: records filed before every column was hashed (kept as they were: records are never re-hashed).
+    hash_version = models.PositiveSmallIntegerField("校验算法版本", default=HASH_VERSION)
 
     prev_hash = models.CharField("前一记录校验值", max_length=64, blank=True)
     content_hash = models.CharField("本记录校验值", max_length=64)
@@ -342,7 +377,24 @@ class ArchiveRecord(models.Model):
 
     # Hash chain -----------------------------------------------------------------------------
     def hashed_payload(self) -> dict[str, Any]:
-        """Every field that makes up the record (links to rows that may be deleted are left out)."""
+        """Every column of the record but its id and content_hash; links through their `*_ref` copies."""
+        if self.hash_version == 1:
+            return self._payload_v1()
+        payload = {}
+        for model_field in self._meta.concrete_fields:
+            name = model_field.attname
+            if name in ("id", "content_hash") or name in LINK_REFS:
+                continue
+            value = getattr(self, name)
+            if isinstance(value, datetime.datetime):
+                value = _utc(value)
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
+            payload[name] = value
+        return payload
+
+    def _payload_v1(self) -> dict[str, Any]:
+        """What records filed before hash version 2 were hashed over (they are checked the same way)."""
         return {
             "unit": self.unit_id,
             "unit_path": self.unit_path,
@@ -399,3 +451,74 @@ class ArchiveChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}：{self.length} 条"
+
+
+SignedHeadManager = models.Manager.from_queryset(AppendOnlyQuerySet)
+
+
+class SignedHead(models.Model):
+    """A unit's chain head as signed at a filing (Ed25519, archive/signing.py); append-only.
+
+    The signature covers the unit, this head's sequence number, the chain length and head
+    hash, the time and `prev`, the SHA-256 of the unit's previous signature: removing a
+    signed head breaks the chain of signatures.
+    """
+
+    unit = models.ForeignKey(
+        "disclosure_pages.UnitPage", verbose_name="单位", on_delete=models.PROTECT, related_name="+"
+    )
+    unit_path = models.CharField("单位全称", max_length=500)
+    sequence = models.PositiveIntegerField("签名序号")
+    length = models.PositiveIntegerField("记录数")
+    head_hash = models.CharField("链头校验值", max_length=64)
+    prev = models.CharField("前一签名的校验值", max_length=64, blank=True)
+    signature = models.CharField("签名（Ed25519，base64）", max_length=100)
+    key_id = models.CharField("公钥标识", max_length=16)
+    signed_at = models.DateTimeField("签名时间")
+
+    objects = SignedHeadManager()
+
+    class Meta:
+        verbose_name = "已签名的链头"
+        verbose_name_plural = "已签名的链头"
+        base_manager_name = "objects"
+        ordering = ["unit_id", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["unit", "sequence"], name="unique_signed_head_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} 第 {self.sequence} 次签名：{self.length} 条"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ArchiveImmutableError("已签名的链头不得修改或删除。")
+        kwargs["force_insert"] = True
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ArchiveImmutableError("已签名的链头不得修改或删除。")
+
+    def message(self) -> bytes:
+        from .signing import head_message
+
+        return head_message(
+            unit_id=self.unit_id,
+            unit_path=self.unit_path,
+            sequence=self.sequence,
+            length=self.length,
+            head_hash=self.head_hash,
+            prev=self.prev,
+            signed_at=self.signed_at,
+        )
+
+    def witness_entry(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit_id,
+            "unit_path": self.unit_path,
+            "sequence": self.sequence,
+            "length": self.length,
+            "head_hash": self.head_hash,
+            "prev": self.prev,
+            "signature": self.signature,
+            "key_id": self.key_id,
+            "signed_at": _utc(self.signed_at),
+        }

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -232,7 +233,8 @@ def catalogue_rows(records: Sequence[ArchiveRecord], pages: dict[int, int] | Non
 def volume_catalogue_pdf(
     *, unit_path: str, year: int, records: Sequence[ArchiveRecord], pages: dict[int, int] | None = None
 ) -> bytes:
-    """归档文件目录 of a unit's year: 件号, 题名, 目录代码, 日期, 保管期限, 页数, 备注."""
+    """归档文件目录 of a unit's year: 件号, 题名, 目录代码, 日期, 保管期限, 页数, 备注, then the unit's
+    latest signed chain head and the public key that checks it (a copy of both outside the database)."""
     html = render_to_string(
         "archive/pdf/volume_catalogue.html",
         {
@@ -241,9 +243,29 @@ def volume_catalogue_pdf(
             "year": year,
             "rows": catalogue_rows(records, pages),
             "generated": _local(timezone.now()),
+            **signature_context(records[0].unit_id if records else None),
         },
     )
     return html_to_pdf(html)
+
+
+def signature_context(unit_id: int | None) -> dict[str, Any]:
+    from . import signing
+    from .selectors import latest_signed_heads
+
+    try:
+        key = signing.trusted_public_key()
+    except ImproperlyConfigured:
+        key = None
+    heads = latest_signed_heads(unit_id) if unit_id is not None else []
+    signed = heads[0] if heads else None
+    return {
+        "signed_head": signed,
+        "signed_text": _local(signed.signed_at) if signed else "",
+        "key_pem": signing.public_pem(key) if key else "",
+        "key_fingerprint": signing.fingerprint(key) if key else "",
+        "key_id": signing.key_id(key) if key else "",
+    }
 
 
 def pdf_text(data: bytes) -> str:

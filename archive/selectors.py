@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from disclosure_pages.models import DisclosureItemPage, UnitPage
 
 from .choices import FormState
-from .models import ApprovalForm, ArchiveRecord
+from .models import ApprovalForm, ArchiveRecord, SignedHead
 
 
 def records_for_item(item: DisclosureItemPage | int) -> QuerySet[ArchiveRecord]:
@@ -46,3 +46,14 @@ def can_view_record(user, record: ArchiveRecord) -> bool:
     from disclosure_pages.permissions import can_see
 
     return can_see(user, record)
+
+
+def latest_signed_heads(unit: UnitPage | int | None = None) -> list[SignedHead]:
+    """Each unit's latest signed chain head (one per unit, by unit path), for the public key page and catalogues."""
+    heads = SignedHead.objects.all()
+    if unit is not None:
+        heads = heads.filter(unit_id=unit if isinstance(unit, int) else unit.pk)
+    latest: dict[int, SignedHead] = {}
+    for head in heads.order_by("unit_id", "sequence"):
+        latest[head.unit_id] = head
+    return sorted(latest.values(), key=lambda head: head.unit_path)

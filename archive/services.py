@@ -10,6 +10,9 @@ Part of the contract with the workflow in disclosure_pages:
 - `archive_publication(...)`: file a publication (called from the `page_published` handler).
 - `archive_revocation(...)`: file a revocation (撤消) by a supervisor.
 - `archive_imported(items)`: file items brought in by an import, inside the import's transaction.
+
+Filing copies every attachment into the archive's own store (archive/store.py) and signs
+the unit's chain head (archive/signing.py) in the filing's transaction.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -32,6 +36,7 @@ from wagtail.models import Page, Revision
 from disclosure_pages.choices import Retention
 from disclosure_pages.models import CatalogNodePage, DisclosureItemPage, UnitPage
 
+from . import signing
 from .choices import (
     PLATFORM_SYNONYMS,
     DiscloseOpinion,
@@ -42,12 +47,12 @@ from .choices import (
     SecrecyOpinion,
     choice_value,
 )
-from .models import ApprovalForm, ArchiveChainHead, ArchiveRecord
+from .models import ApprovalForm, ArchiveChainHead, ArchiveRecord, SignedHead
+from .store import archive_store
 
 logger = logging.getLogger(__name__)
 
 PLATFORM_SPLIT = re.compile(r"[、，,；;/\s]+|或|和|及")
-CHUNK = 1024 * 1024
 
 
 # Approval form -------------------------------------------------------------------------------
@@ -294,17 +299,14 @@ def _plain_json(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def file_sha256(file_field) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
+def store_file(file_field) -> tuple[str, int]:
+    """Copy a live file into the archive store: (sha256, size); the record names the copy by its hash."""
     with file_field.storage.open(file_field.name, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+        return archive_store().put(handle)
 
 
 def attachment_entries(source: DisclosureItemPage) -> list[dict[str, Any]]:
+    """Each attachment as filed; its bytes are copied into the archive store under their SHA-256."""
     entries = []
     for attachment in source.attachments.all():
         document = attachment.document
@@ -319,7 +321,7 @@ def attachment_entries(source: DisclosureItemPage) -> list[dict[str, Any]]:
             "size": 0,
         }
         try:
-            entry["sha256"], entry["size"] = file_sha256(document.file)
+            entry["sha256"], entry["size"] = store_file(document.file)
         except (FileNotFoundError, OSError, ValueError):
             # Filed anyway (nothing published goes unfiled); verify_archive reports the missing file.
             logger.warning("归档时附件文件缺失：%s", document.file.name)
@@ -363,6 +365,7 @@ class Filing:
         # A batch writes each locked head once, at the end (flush_heads), not once per record.
         self.defer_heads = defer_heads
         self.moved_heads: set[int] = set()
+        self.unit_paths: dict[int, str] = {}
 
     def head(self, unit: UnitPage) -> ArchiveChainHead:
         if unit.pk not in self.heads:
@@ -377,16 +380,21 @@ class Filing:
         self.sequences[key] += 1
         return self.sequences[key]
 
-    def head_moved(self, head: ArchiveChainHead) -> None:
+    def head_moved(self, head: ArchiveChainHead, unit_path: str) -> None:
+        self.unit_paths[head.pk] = unit_path
         if self.defer_heads:
             self.moved_heads.add(head.pk)
         else:
-            head.save(update_fields=["head_hash", "length", "updated_at"])
+            self._save_and_sign(head)
 
     def flush_heads(self) -> None:
         for pk in sorted(self.moved_heads):
-            self.heads[pk].save(update_fields=["head_hash", "length", "updated_at"])
+            self._save_and_sign(self.heads[pk])
         self.moved_heads.clear()
+
+    def _save_and_sign(self, head: ArchiveChainHead) -> None:
+        head.save(update_fields=["head_hash", "length", "updated_at"])
+        sign_chain_head(unit_id=head.pk, unit_path=self.unit_paths[head.pk], length=head.length, head_hash=head.head_hash)
 
     @staticmethod
     def _prefixes(path: str) -> list[str]:
@@ -433,8 +441,32 @@ def _append(*, filing: Filing, unit: UnitPage, year: int, **fields: Any) -> Arch
     record.save()
     head.head_hash = record.content_hash
     head.length = record.chain_index
-    filing.head_moved(head)
+    filing.head_moved(head, record.unit_path)
     return record
+
+
+def sign_chain_head(*, unit_id: int, unit_path: str, length: int, head_hash: str) -> SignedHead:
+    """Sign a unit's chain head (call it with the unit's ArchiveChainHead locked, as filing does).
+
+    The signature also covers the unit's previous signature; after the commit the signed head
+    is appended to the witness log outside the database (archive/signing.py explains why).
+    Without a signing key this raises, and the filing, and the publication, fail with it.
+    """
+    last = SignedHead.objects.filter(unit_id=unit_id).order_by("-sequence").first()
+    signed = SignedHead(
+        unit_id=unit_id,
+        unit_path=unit_path,
+        sequence=last.sequence + 1 if last else 1,
+        length=length,
+        head_hash=head_hash,
+        prev=signing.chain_link(last.signature) if last else "",
+        signed_at=timezone.now(),
+    )
+    signed.signature, signed.key_id = signing.sign(signed.message())
+    signed.save()
+    entry = signed.witness_entry()
+    transaction.on_commit(lambda: signing.witness_log().append(entry))
+    return signed
 
 
 def _file(
@@ -472,11 +504,13 @@ def _file(
         content=revision.content if revision is not None else {},
         content_html=render_content_html(source, unit=unit),
         approval_form=form,
+        approval_form_ref=form.pk if form is not None else None,
         approval_snapshot=form.snapshot() if form is not None else None,
         attachments=attachment_entries(source),
         published_at=published_at,
         reason=reason,
         actor=user if getattr(user, "pk", None) else None,
+        actor_ref=user.pk if getattr(user, "pk", None) else None,
         actor_name=person_name(user) if getattr(user, "pk", None) else "",
         title=source.title[:255],
         catalog_code=node.code if node else "",
@@ -603,3 +637,93 @@ def archive_imported_ids(item_ids: Iterable[int]) -> list[ArchiveRecord]:
     if not missing:
         return []
     return archive_imported(DisclosureItemPage.objects.filter(pk__in=missing).order_by("path"))
+
+
+# Upgrades: records filed before the archive signed heads or kept its own copies ----------------
+
+
+def _chain_is_intact(unit_id: int, head: ArchiveChainHead) -> str:
+    """"" when the unit's records hash and link up to its chain head, else what is wrong."""
+    prev, index = "", 0
+    for record in ArchiveRecord.objects.filter(unit_id=unit_id).order_by("chain_index").iterator(chunk_size=500):
+        index += 1
+        if record.chain_index != index or record.prev_hash != prev or record.compute_hash() != record.content_hash:
+            return f"第 {record.chain_index} 条记录与归档链不符，请先运行 verify_archive 查明"
+        prev = record.content_hash
+    if index != head.length or prev != head.head_hash:
+        return "归档链与链头不符，请先运行 verify_archive 查明"
+    return ""
+
+
+@transaction.atomic
+def sign_unsigned_chains() -> tuple[int, list[tuple[str, str]]]:
+    """Sign the head of every unit chain that was never signed (records filed before signing existed).
+
+    Only chains with no signed head in the database *and* none in the witness log, and only
+    when every record hashes and links up: a chain whose signed heads were deleted is
+    never signed anew (verify_archive reports it). Returns (chains signed, [(unit, reason not signed)]).
+    """
+    witnessed = {entry.get("unit") for entry in signing.witness_log().entries()[0]}
+    signed_units = set(SignedHead.objects.values_list("unit_id", flat=True).distinct())
+    count, refused = 0, []
+    for head in ArchiveChainHead.objects.filter(length__gt=0).exclude(unit_id__in=signed_units).order_by("unit_id"):
+        unit = UnitPage.objects.get(pk=head.unit_id)
+        if head.unit_id in witnessed:
+            refused.append((unit.unit_path, "见证日志中已有本单位的签名，数据库中的签名链头被删除过"))
+            continue
+        head = _lock_chain(unit)
+        problem = _chain_is_intact(unit.pk, head)
+        if problem:
+            refused.append((unit.unit_path, problem))
+            continue
+        sign_chain_head(unit_id=unit.pk, unit_path=unit.unit_path, length=head.length, head_hash=head.head_hash)
+        count += 1
+    return count, refused
+
+
+class FillReport:
+    def __init__(self) -> None:
+        self.present = 0
+        self.stored = 0
+        self.lost: list[str] = []
+
+
+def fill_archive_store(*, unit: UnitPage | None = None) -> FillReport:
+    """Copy into the archive store the attachments of records filed before it existed, where the
+    live file still has the SHA-256 the record names; report the rest (their original is lost)."""
+    from wagtail.documents import get_document_model
+
+    store = archive_store()
+    documents = get_document_model()
+    report = FillReport()
+    seen: set[str] = set()
+    records = ArchiveRecord.objects.order_by("unit_id", "chain_index")
+    if unit is not None:
+        records = records.filter(unit=unit)
+    for record in records.iterator(chunk_size=500):
+        for entry in record.attachments if isinstance(record.attachments, list) else []:
+            sha = entry.get("sha256") or "" if isinstance(entry, dict) else ""
+            if not sha or entry.get("missing") or sha in seen:
+                continue
+            seen.add(sha)
+            if store.exists(sha):
+                report.present += 1
+                continue
+            document = documents.objects.filter(pk=entry.get("document")).first()
+            storage = document.file.storage if document is not None else default_storage
+            where = f"[{record.number}] {record.unit_path}：附件“{entry.get('title')}”"
+            try:
+                with storage.open(entry["file"], "rb") as handle:
+                    digest = hashlib.sha256()
+                    while chunk := handle.read(1024 * 1024):
+                        digest.update(chunk)
+                if digest.hexdigest() != sha:
+                    report.lost.append(f"{where}的现行文件已与归档时不同，原件无法补存")
+                    continue
+                with storage.open(entry["file"], "rb") as handle:
+                    store.put(handle)
+            except (OSError, ValueError):
+                report.lost.append(f"{where}的文件已缺失，原件无法补存：{entry.get('file')}")
+                continue
+            report.stored += 1
+    return report

@@ -1,7 +1,8 @@
 """Archive volumes (归档卷): a unit's year as a PDF 归档文件目录 and a ZIP in BagIt layout.
 
 The bag (RFC 8493) holds, per record, `data/<件号>/`: record.json (every filed field with
-its hashes), content.html, approval_form.pdf (when the record has a form) and attachments/;
+its hashes), content.html, approval_form.pdf (when the record has a form) and attachments/
+(the archive's own copies, archive/store.py, not the live media files);
 data/归档文件目录.pdf; at the bag's root manifest-sha256.txt, tagmanifest-sha256.txt and
 bag-info.txt naming the 单位 and 年度. The bag is validated with bagit before it is zipped.
 A record's full printout (form + content + tables) is laid out only to count its pages for
@@ -19,14 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import bagit
-from django.core.files.storage import default_storage
-from wagtail.documents import get_document_model
 
 from disclosure_pages.models import UnitPage
 
 from .models import ArchiveRecord
 from .pdf import record_printouts, volume_catalogue_pdf
 from .selectors import records_for_unit_year
+from .store import archive_store
 
 Progress = Callable[[int, int, str], None]
 
@@ -69,22 +69,20 @@ def _safe_name(name: str) -> str:
 
 
 def _copy_attachments(record: ArchiveRecord, folder: Path) -> list[str]:
-    """Copy each attachment's file into the bag; returns the problems (missing files) for record.json."""
+    """Copy each attachment's archived copy into the bag; returns the problems (missing copies) for problems.txt."""
     problems = []
     if not record.attachments:
         return problems
     target = folder / "attachments"
     target.mkdir()
-    documents = get_document_model().objects.in_bulk([entry["document"] for entry in record.attachments])
+    store = archive_store()
     for index, entry in enumerate(record.attachments, start=1):
         name = f"{index:02d}-{_safe_name(Path(entry['file']).name)}"
-        document = documents.get(entry["document"])
-        storage = document.file.storage if document is not None else default_storage
         try:
-            with storage.open(entry["file"], "rb") as source, open(target / name, "wb") as out:
+            with store.open(entry.get("sha256") or "") as source, open(target / name, "wb") as out:
                 shutil.copyfileobj(source, out)
-        except (FileNotFoundError, OSError):
-            problems.append(f"附件文件缺失：{entry['file']}")
+        except (ValueError, OSError):
+            problems.append(f"附件“{entry.get('title')}”的归档副本缺失：{entry['file']}")
     return problems
 
 

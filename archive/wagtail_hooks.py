@@ -158,6 +158,11 @@ def archive_admin_urls():
         path("archive/records/<id:pk>/pdf/", admin_views.record_pdf_view, name="archive_record_pdf"),
         path("archive/volume/", admin_views.volume_view, name="archive_volume"),
         path(
+            "archive/records/<id:pk>/attachments/<id:index>/",
+            admin_views.record_attachment_view,
+            name="archive_record_attachment",
+        ),
+        path(
             "archive/approval-forms/<id:pk>/pdf/", admin_views.approval_form_pdf_view, name="archive_approval_form_pdf"
         ),
         path(

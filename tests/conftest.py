@@ -7,6 +7,9 @@ freely. Avoid `transaction=True` tests: they flush the database, demo data inclu
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -22,12 +25,32 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def reload_demo(django_db_blocker):
+def reload_demo(django_db_blocker, settings, archive_witness_log):
     def reload():
         with django_db_blocker.unblock():
             load_demo()
+        # The demo's chains were signed anew: later tests start from this witness log.
+        shutil.copyfile(settings.ARCHIVE_WITNESS_FILE, _session["witness_log"])
 
     return reload
+
+
+_session: dict[str, Path] = {}
+
+
+@pytest.fixture(autouse=True)
+def archive_witness_log(request, settings, tmp_path_factory):
+    """Each test gets its own copy of the archive's witness log (archive/signing.py): lines are
+    written after a commit, so a test that runs on-commit callbacks would otherwise leave lines
+    for records its rolled-back transaction never kept."""
+    if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
+        request.getfixturevalue("django_db_setup")  # the demo signs its chains into the session's log first
+    session_log = _session.setdefault("witness_log", Path(settings.ARCHIVE_WITNESS_FILE))
+    log = tmp_path_factory.mktemp("witness") / "signed-heads.jsonl"  # not tmp_path: that is the test's own
+    if session_log.exists():
+        shutil.copyfile(session_log, log)
+    settings.ARCHIVE_WITNESS_FILE = log
+    return log
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import env_choice, env_int, env_str
+from .env import env_bool, env_choice, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -174,6 +174,16 @@ TASKS = {
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "disclosure")
 SEARCH_EMBEDDED_PATH = VAR_DIR / "search" / "index.sqlite3"
+
+# The archive (archive/store.py, archive/signing.py). Its copies of attachments live outside
+# MEDIA_ROOT (which editors write through the admin), keyed by SHA-256. Each unit's chain head
+# is signed with an Ed25519 key that is never stored in the database: ARCHIVE_SIGNING_KEY
+# (PEM, or the 32-byte raw key in base64) or the PEM file ARCHIVE_SIGNING_KEY_FILE.
+ARCHIVE_STORAGE_ROOT = Path(env_str("ARCHIVE_STORAGE_ROOT", str(VAR_DIR / "archive")))
+ARCHIVE_WITNESS_FILE = ARCHIVE_STORAGE_ROOT / "signed-heads.jsonl"
+ARCHIVE_SIGNING_KEY_FILE = Path(env_str("ARCHIVE_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "archive_ed25519.pem")))
+# Development only: file the first publication with a freshly generated key (with a warning).
+ARCHIVE_SIGNING_KEY_AUTOGENERATE = env_bool("ARCHIVE_SIGNING_KEY_AUTOGENERATE", True)
 
 LOGGING = {
     "version": 1,

@@ -27,3 +27,6 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]  # Django's own RedisCache is
 CSRF_COOKIE_HTTPONLY = True
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Production never makes its own archive key: without ARCHIVE_SIGNING_KEY(_FILE) nothing is filed
+# (publishing fails with a clear message) and `manage.py check` reports archive.E002.
+ARCHIVE_SIGNING_KEY_AUTOGENERATE = env_bool("ARCHIVE_SIGNING_KEY_AUTOGENERATE", False)

@@ -18,3 +18,7 @@ STORAGES = {
 _TMP = Path(tempfile.mkdtemp(prefix="disclosure-test-"))
 MEDIA_ROOT = _TMP / "media"
 SEARCH_EMBEDDED_PATH = _TMP / "search" / "index.sqlite3"
+ARCHIVE_STORAGE_ROOT = _TMP / "archive"
+ARCHIVE_WITNESS_FILE = ARCHIVE_STORAGE_ROOT / "signed-heads.jsonl"
+ARCHIVE_SIGNING_KEY_FILE = _TMP / "keys" / "archive_ed25519.pem"
+ARCHIVE_SIGNING_KEY_AUTOGENERATE = True

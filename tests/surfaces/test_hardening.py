@@ -21,6 +21,8 @@ def test_production_settings_pass_check_deploy():
         "SECRET_KEY": "x" * 30 + "-not-a-real-production-secret-0123456789",
         "ALLOWED_HOSTS": "dangwu.example.org",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
+        # Production files nothing without the archive's signing key (archive.E002): a throwaway one.
+        "ARCHIVE_SIGNING_KEY": "bm90LWEtcmVhbC1rZXktMDEyMzQ1Njc4OWFiY2RlZiE=",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
