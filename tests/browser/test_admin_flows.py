@@ -81,6 +81,12 @@ def test_item_goes_from_editor_through_reviewer_and_leader_to_the_public_site(pa
     page.keyboard.type(f"浏览器流程测试正文{token}：全年党建工作安排。")
     # Draftail writes its hidden input a moment after the last keystroke.
     expect(page.locator("#id_body")).to_have_value(re.compile(f"浏览器流程测试正文{token}"))
+    # The proposer's part of the 审批表 (公开时间, 要求, 方式, 平台 come preset from the node).
+    page.get_by_role("tab", name="审批表").click()
+    page.check("#id_proposer_disclose_opinion_0")
+    page.fill("#id_proposer_disclose_reason", "属于本单位公开目录规定的内容")
+    page.check("#id_proposer_secrecy_opinion_0")
+    page.fill("#id_proposer_secrecy_reason", "经初步审查不涉及国家秘密和个人隐私")
     page.get_by_role("button", name="更多动作").click()
     page.get_by_role("button", name="提交审核").click()
     expect(page).to_have_url(f"{site}/admin/pages/{node['pk']}/")
@@ -133,6 +139,20 @@ def test_item_goes_from_editor_through_reviewer_and_leader_to_the_public_site(pa
     assert visitor.goto(site + public_url).status == 200
     expect(visitor.locator("h1")).to_have_text(title)
     expect(visitor.locator("main")).to_contain_text(f"浏览器流程测试正文{token}")
+
+    # Acting from the edit view changed nothing: no revision by the reviewer or the leader, and the
+    # approval form names the editor as 填表人.
+    people = server_shell(
+        server_env,
+        "import json; from disclosure_pages.models import DisclosureItemPage; from archive.selectors import approval_forms_for_item;"
+        f"i = DisclosureItemPage.objects.get(title={title!r}); f = approval_forms_for_item(i).first();"
+        "r = sorted(set(i.revisions.values_list('user__username', flat=True)));"
+        f"print({RESULT!r} + json.dumps({{'revisions_by': r, 'filled_by': f.filled_by.username,"
+        " 'reviewer': f.reviewer.username, 'leader': f.leader.username}))",
+    )
+    assert people == {
+        "revisions_by": ["wj_editor"], "filled_by": "wj_editor", "reviewer": "wj_reviewer", "leader": "wj_leader"
+    }, people
 
 
 # --- 2. a supervisor's revocation -----------------------------------------------------------------
