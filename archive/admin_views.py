@@ -21,7 +21,15 @@ from disclosure_pages.models import UnitPage
 
 from . import pdf
 from .models import ApprovalForm, ArchiveRecord
-from .selectors import approval_forms_for_item, can_view_approval_form, can_view_record, open_approval_form
+from .selectors import (
+    approval_forms_for_item,
+    can_view_approval_form,
+    can_view_record,
+    filed_record_of_form,
+    open_approval_form,
+    renderings_of,
+)
+from .services import render_records, stored_pdf
 from .store import archive_store
 from .volumes import VolumeError, export_volume, volume_name
 
@@ -44,7 +52,23 @@ def record_pdf_view(request, pk: int):
     if not can_view_record(request.user, record):
         raise PermissionDenied
     unit_name = record.unit_path.replace("/", "-")
-    return _pdf_response(pdf.record_pdf(record), f"{unit_name}-{record.number}.pdf")
+    return _pdf_response(_stored(record, "record"), f"{unit_name}-{record.number}.pdf")
+
+
+def _stored(record: ArchiveRecord, kind: str) -> bytes:
+    """The PDF rendered once for the record (archive.services.stored_pdf), never a new layout of it."""
+    try:
+        return stored_pdf(record, kind)
+    except (FileNotFoundError, OSError):
+        raise Http404("该记录的归档 PDF 已缺失，请运行 verify_archive 查明。")
+
+
+def _form_pdf(form: ApprovalForm) -> bytes:
+    """A used form as filed (its stored PDF); an open one as it stands now."""
+    record = filed_record_of_form(form)
+    if record is not None and record.approval_snapshot:
+        return _stored(record, "approval_form")
+    return pdf.approval_form_pdf(form)
 
 
 def record_attachment_view(request, pk: int, index: int):
@@ -80,7 +104,11 @@ class VolumeForm(forms.Form):
     )
     output = forms.ChoiceField(
         label="导出内容",
-        choices=[("catalogue", "归档文件目录（PDF）"), ("bag", "归档包（BagIt ZIP，含目录）")],
+        choices=[
+            ("catalogue", "归档文件目录（PDF）"),
+            ("catalogue_csv", "归档文件目录（CSV）"),
+            ("bag", "归档包（BagIt ZIP，含目录）"),
+        ],
         initial="catalogue",
         widget=forms.RadioSelect,
     )
@@ -108,9 +136,19 @@ def volume_view(request):
         form = VolumeForm(request.POST)
         if form.is_valid():
             unit, year = form.cleaned_data["unit"], form.cleaned_data["year"]
-            if form.cleaned_data["output"] == "catalogue":
+            if form.cleaned_data["output"] in ("catalogue", "catalogue_csv"):
                 records = list(ArchiveRecord.objects.filter(unit=unit, year=year).order_by("sequence"))
-                pages = {p.record.pk: p.pages for p in pdf.record_printouts(records, with_record_pdf=False)}
+                render_records(records)  # only those never rendered
+                stored = renderings_of(records)
+                pages = {r.pk: stored[(r.pk, "record")].pages for r in records if (r.pk, "record") in stored}
+                if form.cleaned_data["output"] == "catalogue_csv":
+                    response = HttpResponse(
+                        pdf.catalogue_csv(pdf.catalogue_rows(records, pages)), content_type="text/csv; charset=utf-8"
+                    )
+                    response["Content-Disposition"] = content_disposition_header(
+                        True, f"{volume_name(unit, year)}-归档文件目录.csv"
+                    )
+                    return response
                 data = pdf.volume_catalogue_pdf(unit_path=unit.unit_path, year=year, records=records, pages=pages)
                 return _pdf_response(data, f"{volume_name(unit, year)}-归档文件目录.pdf")
             outdir = Path(tempfile.mkdtemp(prefix="archive-download-"))
@@ -138,7 +176,7 @@ def approval_form_pdf_view(request, pk: int):
     form = get_object_or_404(ApprovalForm.objects.select_related("item"), pk=pk)
     if not can_view_approval_form(request.user, form):
         raise PermissionDenied
-    return _pdf_response(pdf.approval_form_pdf(form), f"审批表-{form.item_id}-{form.pk}.pdf")
+    return _pdf_response(_form_pdf(form), f"审批表-{form.item_id}-{form.pk}.pdf")
 
 
 def item_approval_form_pdf_view(request, item_pk: int):
@@ -151,4 +189,4 @@ def item_approval_form_pdf_view(request, item_pk: int):
         raise Http404("该事项尚无审批表。")
     if not can_view_approval_form(request.user, form):
         raise PermissionDenied
-    return _pdf_response(pdf.approval_form_pdf(form), f"审批表-{item.pk}-{form.pk}.pdf")
+    return _pdf_response(_form_pdf(form), f"审批表-{item.pk}-{form.pk}.pdf")

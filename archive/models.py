@@ -522,3 +522,42 @@ class SignedHead(models.Model):
             "key_id": self.key_id,
             "signed_at": _utc(self.signed_at),
         }
+
+
+class RecordRendering(models.Model):
+    """A record's PDF (or its approval form's), rendered once and kept in the archive store by SHA-256.
+
+    Rendered after the filing's commit (archive/tasks.py) or at first use, never again: downloads,
+    exports and volumes read the stored file. Kept beside the record because the record's own hash
+    is taken before its PDF exists; the PDF is derived from the signed record and can be checked
+    against it. Append-only.
+    """
+
+    KINDS = [("record", "归档文件（PDF）"), ("approval_form", "审批表（PDF）")]
+
+    record = models.ForeignKey(ArchiveRecord, verbose_name="归档记录", on_delete=models.PROTECT, related_name="renderings")
+    kind = models.CharField("类别", max_length=16, choices=KINDS)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField("字节数")
+    pages = models.PositiveIntegerField("页数")
+    rendered_at = models.DateTimeField("生成时间", default=timezone.now)
+
+    objects = SignedHeadManager()
+
+    class Meta:
+        verbose_name = "归档 PDF"
+        verbose_name_plural = "归档 PDF"
+        base_manager_name = "objects"
+        constraints = [models.UniqueConstraint(fields=["record", "kind"], name="one_rendering_per_record_and_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ArchiveImmutableError("归档 PDF 一经生成不得修改或删除。")
+        kwargs["force_insert"] = True
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ArchiveImmutableError("归档 PDF 一经生成不得修改或删除。")

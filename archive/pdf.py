@@ -44,14 +44,17 @@ def html_to_pdf(html: str) -> bytes:
 # Approval form -------------------------------------------------------------------------------
 
 
+def organisation_name(unit: UnitPage | None, unit_name: str = "") -> str:
+    """The unit's party organisation (中共…委员会) when recorded, else its region and name ("武江区区委办")."""
+    if unit is None:
+        return unit_name
+    region = unit.region
+    return unit.organisation_name or (f"{region.title}{unit.title}" if region is not None else unit.title)
+
+
 def form_title(unit: UnitPage | None, unit_name: str = "") -> str:
-    """《…党务公开事项审批表》 headed with the unit's party organisation (中共…委员会) when recorded,
-    else its region and name ("武江区区委办"), as 《中共惠农区委党务公开若干制度（试行）》 heads it with "中共惠农区委"."""
-    name = unit_name
-    if unit is not None:
-        region = unit.region
-        name = unit.organisation_name or (f"{region.title}{unit.title}" if region is not None else unit.title)
-    return f"{name}党务公开事项审批表"
+    """《…党务公开事项审批表》 headed with the unit's organisation, as 《中共惠农区委党务公开若干制度（试行）》 heads it with "中共惠农区委"."""
+    return f"{organisation_name(unit, unit_name)}党务公开事项审批表"
 
 
 def _date_text(value: str | datetime.date | None) -> str:
@@ -207,8 +210,36 @@ def record_printouts(
 # Volume catalogue ----------------------------------------------------------------------------
 
 
+# The 归档文件目录 of DA/T 22《归档文件整理规则》: 件号, 责任者, 文号, 题名, 日期 (8 digits), 页数,
+# 密级 (here the 公开属性, what a party-affairs disclosure has instead), 备注; with this platform's
+# 保管期限 and 目录代码. The PDF and the CSV beside it show the same columns in this order.
+CATALOGUE_COLUMNS = [
+    ("number", "件号"),
+    ("responsible", "责任者"),
+    ("doc_number", "文号"),
+    ("title", "题名"),
+    ("date", "日期"),
+    ("pages", "页数"),
+    ("openness", "公开属性"),
+    ("retention", "保管期限"),
+    ("catalog_code", "目录代码"),
+    ("note", "备注"),
+]
+
+
+def _doc_number(record: ArchiveRecord) -> str:
+    content = record.content if isinstance(record.content, dict) else {}
+    if content.get("doc_number"):
+        return str(content["doc_number"])
+    numbers = [a.get("doc_number") for a in record.attachments or [] if isinstance(a, dict) and a.get("doc_number")]
+    return "；".join(dict.fromkeys(numbers))
+
+
 def catalogue_rows(records: Sequence[ArchiveRecord], pages: dict[int, int] | None = None) -> list[dict[str, Any]]:
+    from disclosure_pages.choices import Scope
+
     pages = pages or {}
+    units = _units_for(records)
     rows = []
     for record in records:
         notes = []
@@ -219,21 +250,36 @@ def catalogue_rows(records: Sequence[ArchiveRecord], pages: dict[int, int] | Non
         rows.append(
             {
                 "number": record.number,
+                "responsible": organisation_name(units.get(record.unit_id), record.unit_path.rsplit("/", 1)[-1]),
+                "doc_number": _doc_number(record),
                 "title": record.title,
-                "catalog_code": record.catalog_code,
-                "date": f"{timezone.localtime(record.published_at):%Y-%m-%d}",
-                "retention": Retention(record.retention).label if record.retention in Retention.values else "",
+                "date": f"{timezone.localtime(record.published_at):%Y%m%d}",
                 "pages": pages.get(record.pk),
+                "openness": Scope(record.scope).label if record.scope in Scope.values else "",
+                "retention": Retention(record.retention).label if record.retention in Retention.values else "",
+                "catalog_code": record.catalog_code,
                 "note": "，".join(notes),
             }
         )
     return rows
 
 
+def catalogue_csv(rows: Sequence[dict[str, Any]]) -> bytes:
+    """The 归档文件目录 as CSV (UTF-8 with BOM, so that spreadsheet programs read the Chinese)."""
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([label for _key, label in CATALOGUE_COLUMNS])
+    for row in rows:
+        writer.writerow(["" if row[key] is None else row[key] for key, _label in CATALOGUE_COLUMNS])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
 def volume_catalogue_pdf(
     *, unit_path: str, year: int, records: Sequence[ArchiveRecord], pages: dict[int, int] | None = None
 ) -> bytes:
-    """归档文件目录 of a unit's year: 件号, 题名, 目录代码, 日期, 保管期限, 页数, 备注, then the unit's
+    """归档文件目录 of a unit's year (CATALOGUE_COLUMNS, DA/T 22), then the unit's
     latest signed chain head and the public key that checks it (a copy of both outside the database)."""
     html = render_to_string(
         "archive/pdf/volume_catalogue.html",
@@ -242,6 +288,7 @@ def volume_catalogue_pdf(
             "unit_path": unit_path,
             "year": year,
             "rows": catalogue_rows(records, pages),
+            "columns": CATALOGUE_COLUMNS,
             "generated": _local(timezone.now()),
             **signature_context(records[0].unit_id if records else None),
         },

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from disclosure_pages.models import DisclosureItemPage, UnitPage
 
 from .choices import FormState
-from .models import ApprovalForm, ArchiveRecord, SignedHead
+from .models import ApprovalForm, ArchiveRecord, RecordRendering, SignedHead
 
 
 def records_for_item(item: DisclosureItemPage | int) -> QuerySet[ArchiveRecord]:
@@ -57,3 +57,16 @@ def latest_signed_heads(unit: UnitPage | int | None = None) -> list[SignedHead]:
     for head in heads.order_by("unit_id", "sequence"):
         latest[head.unit_id] = head
     return sorted(latest.values(), key=lambda head: head.unit_path)
+
+
+def renderings_of(records) -> dict[tuple[int, str], RecordRendering]:
+    """(record id, kind) → the record's stored PDF rendering."""
+    rows = RecordRendering.objects.filter(record__in=list(records))
+    return {(row.record_id, row.kind): row for row in rows}
+
+
+def filed_record_of_form(form: ApprovalForm) -> ArchiveRecord | None:
+    """The record that filed a used approval form (its PDF was rendered then), if any."""
+    if form.state != FormState.USED:
+        return None
+    return ArchiveRecord.objects.filter(approval_form_ref=form.pk).order_by("chain_index").first()

@@ -18,6 +18,7 @@ the unit's chain head (archive/signing.py) in the filing's transaction.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import re
@@ -47,7 +48,7 @@ from .choices import (
     SecrecyOpinion,
     choice_value,
 )
-from .models import ApprovalForm, ArchiveChainHead, ArchiveRecord, SignedHead
+from .models import ApprovalForm, ArchiveChainHead, ArchiveRecord, RecordRendering, SignedHead
 from .store import archive_store
 
 logger = logging.getLogger(__name__)
@@ -542,7 +543,7 @@ def archive_publication(
     if kind != RecordKind.IMPORT:
         source = revision.as_object() if revision is not None else item
         form = _close_form(item=item, source=source, revision=revision, user=user)
-    return _file(
+    record = _file(
         item=item,
         revision=revision,
         kind=kind,
@@ -551,6 +552,8 @@ def archive_publication(
         year=timezone.localtime(published_at).year,
         form=form,
     )
+    _render_after_commit(record)
+    return record
 
 
 def _last_filed_revision(item: DisclosureItemPage) -> Revision | None:
@@ -579,7 +582,7 @@ def archive_revocation(*, item: DisclosureItemPage, user, reason: str) -> Archiv
     item = item.specific if type(item) is not DisclosureItemPage else item
     revision = _last_filed_revision(item)
     now = timezone.now()
-    return _file(
+    record = _file(
         item=item,
         revision=revision,
         kind=RecordKind.REVOCATION,
@@ -588,6 +591,67 @@ def archive_revocation(*, item: DisclosureItemPage, user, reason: str) -> Archiv
         year=timezone.localtime(now).year,
         reason=text,
     )
+    _render_after_commit(record)
+    return record
+
+
+def _render_after_commit(record: ArchiveRecord) -> None:
+    # Imports file hundreds of records at once: theirs are rendered at first use or by archive_render.
+    from .tasks import enqueue_render
+
+    transaction.on_commit(lambda: enqueue_render([record.pk]))
+
+
+# Rendered PDFs (once per record) --------------------------------------------------------------
+
+
+def _needs(record: ArchiveRecord, have: set[tuple[int, str]]) -> list[str]:
+    kinds = ["record"] + (["approval_form"] if record.approval_snapshot else [])
+    return [kind for kind in kinds if (record.pk, kind) not in have]
+
+
+def render_records(records: list[ArchiveRecord]) -> int:
+    """Render and store the PDFs of the records that have none yet; returns how many records were rendered.
+
+    Each PDF goes into the archive store under its SHA-256 and gets a RecordRendering row; a
+    record rendered meanwhile by another process keeps the first rendering.
+    """
+    from pypdf import PdfReader
+
+    from .pdf import record_printouts
+
+    have = set(RecordRendering.objects.filter(record__in=records).values_list("record_id", "kind"))
+    todo = [record for record in records if _needs(record, have)]
+    if not todo:
+        return 0
+    store = archive_store()
+    for printout in record_printouts(todo, with_record_pdf=True):
+        for kind in _needs(printout.record, have):
+            data = printout.pdf if kind == "record" else printout.approval_form_pdf
+            if data is None:
+                continue
+            sha, size = store.put(io.BytesIO(data))
+            pages = printout.pages if kind == "record" else len(PdfReader(io.BytesIO(data)).pages)
+            try:
+                with transaction.atomic():
+                    RecordRendering.objects.create(
+                        record=printout.record, kind=kind, sha256=sha, size=size, pages=pages
+                    )
+            except IntegrityError:
+                pass  # rendered concurrently: the first one stays
+    return len(todo)
+
+
+def stored_pdf(record: ArchiveRecord, kind: str = "record") -> bytes:
+    """A record's PDF as rendered once (rendering it now if it never was); FileNotFoundError when its stored
+    file is gone (verify_archive reports that; it is not silently rendered again)."""
+    rendering = RecordRendering.objects.filter(record=record, kind=kind).first()
+    if rendering is None:
+        render_records([record])
+        rendering = RecordRendering.objects.filter(record=record, kind=kind).first()
+        if rendering is None:
+            raise FileNotFoundError(f"{record.number} 没有{dict(RecordRendering.KINDS)[kind]}")
+    return archive_store().read(rendering.sha256)
 
 
 @transaction.atomic

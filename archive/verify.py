@@ -23,7 +23,7 @@ from wagtail.models import Revision
 from disclosure_pages.models import DisclosureItemPage, UnitPage
 
 from . import signing
-from .models import HASH_VERSION, LINK_REFS, ApprovalForm, ArchiveChainHead, ArchiveRecord, SignedHead
+from .models import HASH_VERSION, LINK_REFS, ApprovalForm, ArchiveChainHead, ArchiveRecord, RecordRendering, SignedHead
 from .store import archive_store
 
 CHUNK = 1024 * 1024
@@ -93,6 +93,7 @@ class _Checker:
         self.documents = get_document_model()
         self.storages: dict[int, object] = {}
         self.live_digests: dict[str, str | None] = {}
+        self.renderings: dict[int, dict[str, RecordRendering]] = {}
 
     def problem(self, record_or_path, number: str | None, message: str) -> None:
         if isinstance(record_or_path, ArchiveRecord):
@@ -124,6 +125,31 @@ class _Checker:
         self.approval_form(record)
         if self.check_files:
             self.attachments(record)
+            self.rendered_pdfs(record)
+
+    def rendered_pdfs(self, record: ArchiveRecord) -> None:
+        """The PDFs rendered once for the record: one that was never made is a notice (made at first use
+        or by archive_render); a stored one that is gone or changed is a problem."""
+        rendered = self.renderings.get(record.pk, {})
+        kinds = ["record"] + (["approval_form"] if record.approval_snapshot else [])
+        labels = dict(RecordRendering.KINDS)
+        missing = [labels[kind] for kind in kinds if kind not in rendered]
+        if missing:
+            self.result.notices.append(
+                Problem(
+                    record.unit_path,
+                    record.number,
+                    f"尚未生成{'、'.join(missing)}（首次下载或导出时生成，或运行 manage.py archive_render）",
+                )
+            )
+        for kind, rendering in rendered.items():
+            try:
+                digest = self.store.digest(rendering.sha256)
+            except (OSError, ValueError):
+                self.problem(record, None, f"{labels.get(kind, kind)}的归档副本缺失（{rendering.sha256}）")
+                continue
+            if digest != rendering.sha256:
+                self.problem(record, None, f"{labels.get(kind, kind)}的归档副本校验值不符（副本被改动）")
 
     def links(self, record: ArchiveRecord) -> None:
         for link, ref_name in LINK_REFS.items():
@@ -331,6 +357,9 @@ def verify_archive(
                 Problem("", "—", "未配置归档签名密钥，无法核验签名（可用 --public-key 指定公布的公钥）")
             )
     checker = _Checker(result, check_files=check_files, key=key)
+    renderings = RecordRendering.objects.all() if unit is None else RecordRendering.objects.filter(record__unit=unit)
+    for rendering in renderings:
+        checker.renderings.setdefault(rendering.record_id, {})[rendering.kind] = rendering
 
     records = ArchiveRecord.objects.order_by("unit_id", "chain_index")
     heads = ArchiveChainHead.objects.all()

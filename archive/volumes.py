@@ -3,10 +3,12 @@
 The bag (RFC 8493) holds, per record, `data/<件号>/`: record.json (every filed field with
 its hashes), content.html, approval_form.pdf (when the record has a form) and attachments/
 (the archive's own copies, archive/store.py, not the live media files);
-data/归档文件目录.pdf; at the bag's root manifest-sha256.txt, tagmanifest-sha256.txt and
+data/归档文件目录.pdf and data/归档文件目录.csv (DA/T 22 columns, archive.pdf.CATALOGUE_COLUMNS); at the bag's root manifest-sha256.txt, tagmanifest-sha256.txt and
 bag-info.txt naming the 单位 and 年度. The bag is validated with bagit before it is zipped.
-A record's full printout (form + content + tables) is laid out only to count its pages for
-the catalogue: each embedded CJK font subset costs ~170 KB, so it is not stored twice.
+Each record's PDFs were rendered once (at filing, or here the first time a record without them
+is exported: archive.services.render_records) and are read from the archive store; the
+catalogue's 页数 is the stored record PDF's. The bag holds the approval form's PDF only:
+each embedded CJK font subset costs ~170 KB, so the record's full printout is not stored twice.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ import bagit
 from disclosure_pages.models import UnitPage
 
 from .models import ArchiveRecord
-from .pdf import record_printouts, volume_catalogue_pdf
-from .selectors import records_for_unit_year
+from .pdf import catalogue_csv, catalogue_rows, volume_catalogue_pdf
+from .selectors import records_for_unit_year, renderings_of
+from .services import render_records
 from .store import archive_store
 
 Progress = Callable[[int, int, str], None]
@@ -41,6 +44,7 @@ class Volume:
     year: int
     records: int
     catalogue_path: Path
+    csv_path: Path
     zip_path: Path
     valid: bool
     bag_files: int
@@ -89,7 +93,7 @@ def _copy_attachments(record: ArchiveRecord, folder: Path) -> list[str]:
 def export_volume(
     *, unit: UnitPage, year: int, outdir: Path, progress: Progress = lambda done, total, message: None
 ) -> Volume:
-    """Write `<单位>-<年度>-归档文件目录.pdf` and `<单位>-<年度>.zip` (a validated BagIt bag) into outdir."""
+    """Write `<单位>-<年度>-归档文件目录.pdf`, `…-归档文件目录.csv` and `<单位>-<年度>.zip` (a validated BagIt bag) into outdir."""
     records = list(records_for_unit_year(unit, year))
     if not records:
         raise VolumeError(f"“{unit.unit_path}”{year}年度没有归档记录。")
@@ -98,24 +102,34 @@ def export_volume(
     name = volume_name(unit, year)
     total = len(records)
     pages: dict[int, int] = {}
+    render_records(records)  # only those never rendered
+    stored = renderings_of(records)
+    store = archive_store()
     with tempfile.TemporaryDirectory(prefix="archive-volume-") as tmp:
         bag_dir = Path(tmp) / name
         bag_dir.mkdir()
-        for done, printout in enumerate(record_printouts(records, with_record_pdf=False), start=1):
-            record = printout.record
+        for done, record in enumerate(records, start=1):
             folder = bag_dir / record.number
             folder.mkdir()
             problems = _copy_attachments(record, folder)
             (folder / "record.json").write_text(record_json(record), encoding="utf-8")
             (folder / "content.html").write_text(content_document(record), encoding="utf-8")
-            if printout.approval_form_pdf is not None:
-                (folder / "approval_form.pdf").write_bytes(printout.approval_form_pdf)
+            form_pdf = stored.get((record.pk, "approval_form"))
+            if form_pdf is not None:
+                try:
+                    with store.open(form_pdf.sha256) as source, open(folder / "approval_form.pdf", "wb") as out:
+                        shutil.copyfileobj(source, out)
+                except OSError:
+                    problems.append("审批表 PDF 的归档副本缺失")
+            if (record.pk, "record") in stored:
+                pages[record.pk] = stored[(record.pk, "record")].pages
             if problems:
                 (folder / "problems.txt").write_text("\n".join(problems) + "\n", encoding="utf-8")
-            pages[record.pk] = printout.pages
             progress(done, total, record.number)
         catalogue = volume_catalogue_pdf(unit_path=unit.unit_path, year=year, records=records, pages=pages)
         (bag_dir / "归档文件目录.pdf").write_bytes(catalogue)
+        table = catalogue_csv(catalogue_rows(records, pages))
+        (bag_dir / "归档文件目录.csv").write_bytes(table)
         bag = bagit.make_bag(
             str(bag_dir),
             bag_info={
@@ -140,11 +154,14 @@ def export_volume(
                     bag_files += 1
         catalogue_path = outdir / f"{name}-归档文件目录.pdf"
         catalogue_path.write_bytes(catalogue)
+        csv_path = outdir / f"{name}-归档文件目录.csv"
+        csv_path.write_bytes(table)
     return Volume(
         unit_path=unit.unit_path,
         year=year,
         records=total,
         catalogue_path=catalogue_path,
+        csv_path=csv_path,
         zip_path=zip_path,
         valid=True,
         bag_files=bag_files,

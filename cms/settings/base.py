@@ -184,6 +184,8 @@ ARCHIVE_WITNESS_FILE = ARCHIVE_STORAGE_ROOT / "signed-heads.jsonl"
 ARCHIVE_SIGNING_KEY_FILE = Path(env_str("ARCHIVE_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "archive_ed25519.pem")))
 # Development only: file the first publication with a freshly generated key (with a warning).
 ARCHIVE_SIGNING_KEY_AUTOGENERATE = env_bool("ARCHIVE_SIGNING_KEY_AUTOGENERATE", True)
+# Render each filed record's PDFs once, in the background task after the commit (archive/tasks.py).
+ARCHIVE_RENDER_AT_FILING = env_bool("ARCHIVE_RENDER_AT_FILING", True)
 
 LOGGING = {
     "version": 1,

@@ -22,3 +22,5 @@ ARCHIVE_STORAGE_ROOT = _TMP / "archive"
 ARCHIVE_WITNESS_FILE = ARCHIVE_STORAGE_ROOT / "signed-heads.jsonl"
 ARCHIVE_SIGNING_KEY_FILE = _TMP / "keys" / "archive_ed25519.pem"
 ARCHIVE_SIGNING_KEY_AUTOGENERATE = True
+# Tests that publish with on-commit callbacks would lay out PDFs each time: the render tests switch it on.
+ARCHIVE_RENDER_AT_FILING = False

@@ -9,7 +9,7 @@ from disclosure_pages.selectors import find_unit
 
 
 class Command(BaseCommand):
-    help = "导出一个单位一个年度的归档卷：PDF 归档文件目录，以及 BagIt 格式的 ZIP 归档包（写出后校验）。"
+    help = "导出一个单位一个年度的归档卷：归档文件目录（PDF 和 CSV，按 DA/T 22），以及 BagIt 格式的 ZIP 归档包（写出后校验）。"
 
     def add_arguments(self, parser):
         parser.add_argument("unit_path", metavar="UNIT_PATH", help="单位，如“韶关市/武江区/区委办”")
@@ -41,6 +41,7 @@ class Command(BaseCommand):
             raise CommandError(f"归档包校验失败：{exc}") from exc
         self.stdout.write("")
         self.stdout.write(f"归档文件目录：{volume.catalogue_path}")
+        self.stdout.write(f"归档文件目录（CSV）：{volume.csv_path}")
         self.stdout.write(f"归档包（BagIt）：{volume.zip_path}（{volume.bag_files} 个文件）")
         self.stdout.write(
             self.style.SUCCESS(
