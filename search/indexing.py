@@ -32,6 +32,7 @@ from django.utils.html import strip_tags
 from wagtail.models import Page
 
 from disclosure_pages.choices import AttachmentAttribute, Scope
+from disclosure_pages.documents import own_unit_attachments
 from disclosure_pages.models import CatalogNodePage, DisclosureItemPage, ItemAttachment, RegionPage, UnitPage
 from disclosure_pages.selectors import public_items
 from search.documents import IndexDocument
@@ -269,7 +270,8 @@ def attachment_texts(item_ids: list[int], *, extract: bool = False) -> dict[int,
     may download). With ``extract``, attachments without text yet get it from
     their PDF or DOCX file, stored back so it is extracted once."""
     attachments = (
-        ItemAttachment.objects.filter(page_id__in=item_ids, attribute=AttachmentAttribute.ACTIVE)
+        # own_unit_attachments: a document of another unit that an item points at is never its text.
+        own_unit_attachments(ItemAttachment.objects.filter(page_id__in=item_ids, attribute=AttachmentAttribute.ACTIVE))
         .select_related("document")
         .order_by("page_id", "sort_order", "pk")
     )

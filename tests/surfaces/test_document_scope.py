@@ -221,3 +221,13 @@ def test_a_drafts_document_is_not_deleted_either(client, user_named, wj_doc):
     unattached = make_document(WJ, title="未使用附件", user=user_named("wj_editor"))
     assert client.post(reverse("wagtaildocs:delete", args=[unattached.pk])).status_code == 302
     assert not get_document_model().objects.filter(pk=unattached.pk).exists()
+
+
+def test_another_units_document_gives_an_item_no_search_text(lk_party_doc):
+    from search.indexing import attachment_texts
+
+    wj_public = make_item(WJ, "1-1-1", title="武江公开 检索探针", scope="public")
+    ItemAttachment.objects.create(page=wj_public, document=lk_party_doc, extracted_text="龙口党内文字")  # a bypass
+    own = make_document(WJ, title="武江自己的附件")
+    ItemAttachment.objects.create(page=wj_public, document=own, extracted_text="武江公开文字")
+    assert attachment_texts([wj_public.pk]) == {wj_public.pk: "武江公开文字"}

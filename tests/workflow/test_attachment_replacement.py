@@ -11,7 +11,7 @@ from wagtail.documents import get_document_model
 from disclosure_pages.models import ItemAttachment
 from tests.builders import make_document, make_item, pdf_bytes
 
-from .helpers import edit_item
+from .helpers import _errors, edit_item
 
 WJ = "韶关市/武江区/区委办"
 
@@ -36,8 +36,9 @@ def test_the_new_file_reaches_the_item_only_through_review(client, people, publi
     upload = SimpleUploadedFile("new.pdf", pdf_bytes("新件"), content_type="application/pdf")
     assert client.post(reverse("wagtaildocs:add"), {"title": "新附件", "file": upload}).status_code == 302
     new = get_document_model().objects.get(title="新附件")
-    response = edit_item(client, item, **{"attachments-0-document": str(new.pk)})
-    assert response.status_code == 302
+    approval_form = {"disclosure_time": "2026年3月", "requirement": "regular", "method": "society", "platforms": "互联网"}
+    response = edit_item(client, item, **{"attachments-0-document": str(new.pk)}, **approval_form)
+    assert response.status_code == 302, _errors(response)
 
     item.refresh_from_db()
     assert item.live and item.current_workflow_task is not None  # waiting for the reviewer
