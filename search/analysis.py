@@ -13,11 +13,14 @@ Everything here is pure Python and independent of Django.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import itertools
 import re
+import threading
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Scripts that are written without spaces and get bigrams: CJK ideographs
 # (incl. extension A and compatibility ideographs, 〇), kana and hangul, as in
@@ -54,10 +57,50 @@ _WIDTH_TABLE[0x3000] = 0x20
 _WIDE_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 
+# Traditional characters (and the variants OpenCC folds) map to simplified
+# ones, one character for one, for every CJK character (extension A, the
+# unified block, compatibility ideographs): OpenCC's t2s conversion applied
+# character by character. Whole-phrase conversion could change the length
+# (and the highlighter needs offsets to line up), and for matching the
+# character mapping is what counts: 黨費收繳 -> 党费收缴. Both backends use this
+# table (Elasticsearch as a mapping char filter), so they agree.
+_T2S_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+
+
+@functools.lru_cache(maxsize=1)
+def t2s_table() -> dict[int, int]:
+    """code point -> code point, built once per process from OpenCC (0.2 s)."""
+    from opencc import OpenCC
+
+    convert = OpenCC("t2s").convert
+    table: dict[int, int] = {}
+    for start, end in _T2S_RANGES:
+        for cp in range(start, end + 1):
+            ch = chr(cp)
+            out = convert(ch)
+            if out != ch and len(out) == 1:
+                table[cp] = ord(out)
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def _traditional_re() -> re.Pattern[str]:
+    return re.compile("[" + "".join(map(chr, sorted(t2s_table()))) + "]")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified, one character for one."""
+    if _traditional_re().search(text):
+        return text.translate(t2s_table())
+    return text
+
+
 def normalize(text: str) -> str:
-    """Full-width -> half-width and lowercase, keeping the length unchanged."""
+    """Full-width -> half-width, traditional -> simplified and lowercase,
+    keeping the length unchanged."""
     if _WIDE_ALNUM_RE.search(text):
         text = text.translate(_WIDTH_TABLE)
+    text = to_simplified(text)
     lowered = text.lower()
     if len(lowered) == len(text):
         return lowered
@@ -228,6 +271,186 @@ def expand(query: str, synonyms: Iterable[Collection[str]] = (), limit: int = 16
 
 MAX_CHUNKS = 12  # per alternative; further words are ignored
 MAX_PHRASES = 64  # over all alternatives
+
+
+# --- words (any order) ----------------------------------------------------------
+#
+# Bigram phrases find the query as typed; a reader who types 收缴党费 for
+# text that says 党费收缴 needs the words in any order. Segmentation (rjieba,
+# the Rust port of jieba, with the catalogues' wording added to its
+# dictionary) gives the words; each word is then matched as a phrase of its
+# own, so the word clause is as exact about each word as the phrase clause
+# is about the whole. It only ever adds matches, ranked after the phrase
+# matches; when segmentation is unsure (a lone character that is not a
+# function word) no word clause is made, so precision never drops.
+
+# One-character words that can be left out of the word clause.
+SKIPPABLE_WORDS = frozenset("的和与及之了在或等对于把被为是年月日号届次")
+MIN_DICTIONARY_WORD = 2
+MAX_DICTIONARY_WORD = 8
+
+_segmenter_lock = threading.RLock()
+_segmenter = None
+_dictionary: set[str] = set()
+
+
+def _jieba():  # noqa: ANN202 - rjieba has no type hints
+    global _segmenter
+    if _segmenter is None:
+        with _segmenter_lock:
+            if _segmenter is None:
+                import rjieba
+
+                _segmenter = rjieba.Jieba()
+    return _segmenter
+
+
+def add_words(words: Iterable[str]) -> int:
+    """Add words (catalogue wording, synonyms) to the segmenter's dictionary,
+    so that 三重一大 or 民主生活会 stay one word. Returns how many were new."""
+    new = [
+        w
+        for w in {normalize(w.strip()) for w in words if w}
+        if MIN_DICTIONARY_WORD <= len(w) <= MAX_DICTIONARY_WORD and w not in _dictionary and _CJK_ONLY_RE.match(w)
+    ]
+    if not new:
+        return 0
+    segmenter = _jieba()
+    with _segmenter_lock:
+        for word in new:
+            segmenter.add_word(word, None, None)
+            _dictionary.add(word)
+    return len(new)
+
+
+_CJK_ONLY_RE = re.compile(f"^[{_CJK_RANGES}]+$")
+# Where catalogue titles are cut into dictionary words.
+_WORDING_SPLIT_RE = re.compile(rf"[^{_CJK_RANGES}]+|[和及与的、]")
+
+
+def wording_words(titles: Iterable[str]) -> set[str]:
+    """Dictionary words from catalogue titles: the stretches between
+    punctuation and joining words (“三重一大”事项 -> 三重一大, 事项)."""
+    return {
+        part
+        for title in titles
+        for part in _WORDING_SPLIT_RE.split(normalize(title or ""))
+        if MIN_DICTIONARY_WORD <= len(part) <= MAX_DICTIONARY_WORD
+    }
+
+
+def segment(text: str) -> list[str]:
+    with _segmenter_lock:
+        return list(_jieba().cut(text))
+
+
+def word_phrases(chunk: str) -> list[Phrase] | None:
+    """The chunk's words as phrases, when segmentation splits it into two or
+    more words; None when it does not (or is unsure)."""
+    words: list[str] = []
+    for cjk, other in _RUN_RE.findall(normalize(chunk)):
+        if other:
+            words.append(other)
+            continue
+        for word in segment(cjk):
+            if len(word) >= 2:
+                words.append(word)
+            elif word not in SKIPPABLE_WORDS:
+                return None
+    if len(words) < 2:
+        return None
+    phrases = [p for p in map(phrase_for_chunk, words) if p is not None]
+    return phrases if len(phrases) >= 2 else None
+
+
+# --- exact codes -------------------------------------------------------------------
+#
+# A catalogue code (1-1-4, 5-2-1) or a document number (文号) typed as the
+# whole query finds the items that carry exactly it first. Both are indexed
+# as one opaque token per item (a hash of the normalised value), matched by
+# both backends alike.
+
+_CODE_RE = re.compile(r"^\s*(\d{1,3})(?:\s*[-‐‑‒–—―－_.．·、/]\s*(\d{1,3})){1,3}\s*$")
+_CODE_PART_RE = re.compile(r"\d{1,3}")
+_DIGIT_RE = re.compile(r"\d")
+
+
+def code_key(text: str) -> str | None:
+    """“5－2－1”, “5.2.1” -> "code:5-2-1"; None for anything that is not a code."""
+    text = normalize(text or "")
+    if not _CODE_RE.match(text):
+        return None
+    return "code:" + "-".join(str(int(p)) for p in _CODE_PART_RE.findall(text))
+
+
+def doc_number_key(text: str) -> str | None:
+    """武区办〔2026〕7号, 武区办[2026]7号 and 武区办2026 7号 -> the same key
+    (runs of CJK and of other letters/digits, in order); None unless the
+    text has both a CJK character and a digit (as every 文号 has)."""
+    runs = [cjk or other for cjk, other in _RUN_RE.findall(normalize(text or ""))]
+    joined = " ".join(runs)
+    if not runs or not _DIGIT_RE.search(joined) or not _CJK_CHAR_RE.search(joined):
+        return None
+    return "doc:" + joined
+
+
+def key_token(key: str) -> str:
+    """An index token for an exact key: letters and digits only, so that
+    every tokenizer keeps it whole."""
+    return "xk" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def exact_tokens(*, catalog_code: str = "", doc_number: str = "") -> list[str]:
+    """The exact-key tokens of an indexed item."""
+    keys = [code_key(catalog_code), doc_number_key(doc_number)]
+    return [key_token(k) for k in keys if k]
+
+
+def query_exact_tokens(query: str) -> list[str]:
+    keys = {code_key(query), doc_number_key(query)}
+    return sorted(key_token(k) for k in keys if k)
+
+
+@dataclass
+class QueryPlan:
+    """What a query asks for, in tiers every backend ranks alike:
+
+    1. ``exact``: items whose catalogue code or 文号 is the query;
+    2. ``phrases``: the query as typed (and its synonyms) as bigram phrases;
+    3. ``words``: the query's words in any order (see ``word_phrases``).
+
+    Each tier is an OR of alternatives, each an AND of phrases."""
+
+    phrases: list[list[Phrase]] = field(default_factory=list)
+    words: list[list[Phrase]] = field(default_factory=list)
+    exact: list[str] = field(default_factory=list)
+
+    @property
+    def alternatives(self) -> list[list[Phrase]]:
+        return [*self.phrases, *self.words]
+
+    def __bool__(self) -> bool:
+        return bool(self.phrases or self.words or self.exact)
+
+
+def plan_query(query: str, synonyms: Iterable[Collection[str]] = ()) -> QueryPlan:
+    phrases = parse_query(query, synonyms)
+    if not phrases:
+        return QueryPlan()
+    words: list[list[Phrase]] = []
+    typed = [c for c in query_chunks(query)][:MAX_CHUNKS]
+    split = False
+    combined: list[Phrase] = []
+    for chunk in typed:
+        parts = word_phrases(chunk)
+        if parts:
+            split = True
+            combined.extend(parts)
+        elif (p := phrase_for_chunk(chunk)) is not None:
+            combined.append(p)
+    if split:
+        words = [combined[: MAX_CHUNKS * 2]]
+    return QueryPlan(phrases=phrases, words=words, exact=query_exact_tokens(query))
 
 
 def parse_query(query: str, synonyms: Iterable[Collection[str]] = (), limit: int = 16) -> list[list[Phrase]]:

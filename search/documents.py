@@ -63,6 +63,14 @@ class IndexDocument:
         parts = (self.unit_path, self.level1, self.level2, self.level3, self.period, self.doc_number, self.time_limit)
         return " ".join(part for part in parts if part)
 
+    def exact_tokens(self) -> list[str]:
+        """Index tokens for the catalogue code and 文号, so that a query that
+        is exactly one of them finds these items first
+        (``search.analysis.exact_tokens``)."""
+        from search.analysis import exact_tokens
+
+        return exact_tokens(catalog_code=self.catalog_code, doc_number=self.doc_number)
+
     def fingerprint(self) -> str:
         """A hash of everything indexed, to spot index entries that are stale.
 

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from search.analysis import compile_highlighter, highlight_html, iter_highlight_chunks, parse_query
+from search.analysis import compile_highlighter, highlight_html, iter_highlight_chunks, parse_query, plan_query
 from search.query import FACETS, SearchQuery, SearchResults
 
 FACET_LABELS = {
@@ -198,7 +198,7 @@ def title_highlighter(query: SearchQuery, synonyms):
     snippets come highlighted from the backend."""
     if query.is_blank:
         return lambda title: title
-    pattern = compile_highlighter(iter_highlight_chunks(parse_query(query.q, synonyms)))
+    pattern = compile_highlighter(iter_highlight_chunks(plan_query(query.q, synonyms).alternatives))
 
     def highlight(title: str) -> SafeString:
         # highlight_html escapes the title; only <mark> is markup.

@@ -178,6 +178,43 @@ class SearchResults:
         return cls.build(query, 0, [], {})
 
 
+MAX_SUGGESTIONS = 8
+MAX_SUGGEST_LENGTH = 30  # what one types into a search box before pressing Enter
+
+
+@dataclass
+class TitleSuggestion:
+    id: int
+    title: str
+    url: str
+
+
+@dataclass
+class Suggestions:
+    """What the search box offers as one types: items by title, catalogue
+    names and units containing the text."""
+
+    titles: list[TitleSuggestion] = field(default_factory=list)
+    catalogues: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+
+
+def suggestion_matches(prefix: str, values: Iterable[str], limit: int = MAX_SUGGESTIONS) -> list[str]:
+    """Values containing the typed text (normalised: width, case, traditional
+    characters), those starting with it first, then shorter ones."""
+    from search.analysis import normalize
+
+    wanted = normalize(prefix).strip()
+    if not wanted:
+        return []
+    found = []
+    for value in dict.fromkeys(v for v in values if v):
+        at = normalize(value).find(wanted)
+        if at >= 0:
+            found.append((at != 0, len(value), value))
+    return [value for *_key, value in sorted(found)[:limit]]
+
+
 def sort_facet_counts(counts: Iterable[tuple[str, int]], size: int = FACET_SIZE) -> list[tuple[str, int]]:
     """Most frequent first, then by value, so both backends list facets alike.
     Empty values (an item without a time limit) are not a choice to offer."""

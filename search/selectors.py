@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import transaction
 
+from search.analysis import add_words, wording_words
 from search.backends import get_backend
 from search.backends.base import SearchBackend
 from search.indexing import indexable_ids, iter_documents
 from search.models import PendingIndexUpdate, Synonym
-from search.query import SearchQuery, SearchResults
+from search.query import MAX_SUGGEST_LENGTH, MAX_SUGGESTIONS, SearchQuery, SearchResults, Suggestions
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +31,25 @@ def synonym_groups() -> list[list[str]]:
         groups = [s.term_list() for s in Synonym.objects.filter(enabled=True).order_by("pk")]
         cache.set(SYNONYMS_CACHE_KEY, groups, SYNONYMS_CACHE_SECONDS)
     return groups
+
+
+WORDING_RELOAD_SECONDS = 300
+_wording_loaded_at: float | None = None
+
+
+def load_catalogue_wording() -> None:
+    """Add the catalogues' wording (and the synonym terms) to the word
+    segmenter's dictionary, so that the word clause keeps 三重一大 or
+    民主生活会 whole. Per process, again every few minutes for new catalogues."""
+    global _wording_loaded_at
+    now = time.monotonic()
+    if _wording_loaded_at is not None and now - _wording_loaded_at < WORDING_RELOAD_SECONDS:
+        return
+    from disclosure_pages.models import CatalogNodePage
+
+    titles = CatalogNodePage.objects.order_by().values_list("title", flat=True).distinct()
+    add_words(wording_words(titles) | {term for group in synonym_groups() for term in group})
+    _wording_loaded_at = now
 
 
 def forget_synonyms() -> None:
@@ -70,6 +91,7 @@ def public_search(query: SearchQuery) -> SearchResults:
     Raises when the backend is down."""
     backend = get_backend()
     synonyms = synonym_groups()
+    load_catalogue_wording()
     hidden = set(hidden_ids())
     results = backend.search(query, synonyms=synonyms, exclude=hidden)
     for _round in range(MAX_RECHECKS):
@@ -84,6 +106,19 @@ def public_search(query: SearchQuery) -> SearchResults:
     allowed = indexable_ids(hit.id for hit in results.hits)
     results.hits = [hit for hit in results.hits if hit.id in allowed]
     return results
+
+
+def public_suggestions(text: str) -> Suggestions:
+    """Suggestions for the search box, public items only: the pending
+    removals are excluded in the index and the titles checked against the
+    database (a stale one is dropped). Raises when the backend is down."""
+    text = " ".join(str(text or "").split())[:MAX_SUGGEST_LENGTH]
+    if not text:
+        return Suggestions()
+    suggestions = get_backend().suggest(text, limit=MAX_SUGGESTIONS, exclude=hidden_ids())
+    allowed = indexable_ids(t.id for t in suggestions.titles)
+    suggestions.titles = [t for t in suggestions.titles if t.id in allowed]
+    return suggestions
 
 
 def _queue_removal(item_ids: set[int]) -> None:

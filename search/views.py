@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from search import presentation
 from search.query import MAX_QUERY_LENGTH, SearchQuery, SearchResults
-from search.selectors import public_search, synonym_groups
+from search.selectors import public_search, public_suggestions, synonym_groups
 
 logger = logging.getLogger(__name__)
 
@@ -95,5 +95,26 @@ def search_api(request):
             name: [{"value": value, "count": count} for value, count in values]
             for name, values in results.facets.items()
         },
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@transaction.non_atomic_requests
+@require_safe
+def suggest_api(request):
+    """``{"q", "titles": [{"title", "url"}], "catalogues": [...], "units":
+    [{"name", "path"}]}``: what the search box offers as one types (public
+    items only)."""
+    text = str(request.GET.get("q", ""))
+    try:
+        found = public_suggestions(text)
+    except Exception:  # noqa: BLE001 - the index is down: say so instead of a 500
+        logger.exception("search suggestions failed for %r", text[:50])
+        return JsonResponse({"error": UNAVAILABLE}, status=503, json_dumps_params={"ensure_ascii": False})
+    data = {
+        "q": text[:MAX_QUERY_LENGTH],
+        "titles": [{"title": t.title, "url": request.build_absolute_uri(t.url) if t.url else ""} for t in found.titles],
+        "catalogues": found.catalogues,
+        "units": [{"name": path.rsplit("/", 1)[-1], "path": path} for path in found.units],
     }
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

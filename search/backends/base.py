@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable
 
 from search.documents import IndexDocument
-from search.query import SearchQuery, SearchResults
+from search.query import SearchQuery, SearchResults, Suggestions
 
 Progress = Callable[[int], None]
 Synonyms = Iterable[Collection[str]]
@@ -47,6 +47,12 @@ class SearchBackend(ABC):
         query, so that hits, total and facet counts all go without them
         (entries the database says are no longer public, whose removal is
         still pending: see ``search.selectors.public_search``)."""
+
+    @abstractmethod
+    def suggest(self, text: str, *, limit: int = 8, exclude: Collection[int] = ()) -> Suggestions:
+        """Items whose title contains ``text`` (newest first), catalogue
+        names and units containing it, for the search box as one types.
+        ``exclude`` as in ``search``."""
 
     @abstractmethod
     def indexed_fingerprints(self) -> dict[int, str]:

@@ -41,14 +41,32 @@ from elasticsearch import Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import Date, Document, Integer, Keyword, Long, Q, Search, Text, analyzer, char_filter
 from elasticsearch.dsl.query import Query
 
-from search.analysis import Phrase, highlight_html, merge_adjacent_marks, parse_query
+from search.analysis import (
+    Phrase,
+    QueryPlan,
+    highlight_html,
+    merge_adjacent_marks,
+    plan_query,
+    t2s_table,
+    to_simplified,
+)
 from search.backends.base import Progress, SearchBackend, Synonyms
 from search.documents import IndexDocument
-from search.query import FACET_SIZE, FACETS, Hit, SearchQuery, SearchResults, sort_facet_counts
+from search.query import (
+    FACET_SIZE,
+    FACETS,
+    Hit,
+    SearchQuery,
+    SearchResults,
+    Suggestions,
+    TitleSuggestion,
+    sort_facet_counts,
+    suggestion_matches,
+)
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: traditional -> simplified char filter, exact_keys
 SNIPPET_SIZE = 120
 BULK_CHUNK = 500
 MAX_ANALYZED_OFFSET = 999_999
@@ -59,13 +77,27 @@ MAX_ANALYZED_OFFSET = 999_999
 # query "v2.0", cut into v2 + 0, would then miss it). One character for one,
 # so highlight offsets stay right.
 zh_separators = char_filter("zh_separators", type="pattern_replace", pattern=r"[^\p{L}\p{N}]", replacement=" ")
+# Traditional -> simplified, one character for one: the table the embedded
+# backend uses (search.analysis.t2s_table, from OpenCC), so both agree and
+# highlight offsets stay right. Servers that ignore a mapping char filter
+# (osmem) still match through ``simplified_text``, a converted copy of the
+# text sent only for items written in traditional characters.
+zh_t2s = char_filter("zh_t2s", type="mapping", mappings=[f"{chr(a)}=>{chr(b)}" for a, b in sorted(t2s_table().items())])
 zh_bigram = analyzer(
-    "zh_bigram", char_filter=[zh_separators], tokenizer="standard", filter=["cjk_width", "lowercase", "cjk_bigram"]
+    "zh_bigram",
+    char_filter=[zh_t2s, zh_separators],
+    tokenizer="standard",
+    filter=["cjk_width", "lowercase", "cjk_bigram"],
 )
 # The standard tokenizer already emits every CJK character as its own token.
 zh_unigram = analyzer(
-    "zh_unigram", char_filter=[zh_separators], tokenizer="standard", filter=["cjk_width", "lowercase"]
+    "zh_unigram", char_filter=[zh_t2s, zh_separators], tokenizer="standard", filter=["cjk_width", "lowercase"]
 )
+# Ranking tiers (search.analysis.QueryPlan): constant scores far above any
+# bm25 score, so exact code / 文号 matches come first, then phrase matches,
+# then matches of the words in another order.
+EXACT_TIER_BOOST = 1_000_000.0
+PHRASE_TIER_BOOST = 10_000.0
 
 # Searched fields and their boosts; the same weights as the embedded backend.
 TEXT_FIELDS: dict[str, float] = {
@@ -74,6 +106,7 @@ TEXT_FIELDS: dict[str, float] = {
     "tables_text": 1.0,
     "attachments_text": 0.5,
     "meta_text": 2.0,
+    "simplified_text": 1.0,
 }
 SNIPPET_FIELDS = ("body", "tables_text", "attachments_text")
 
@@ -101,6 +134,8 @@ class DisclosureDocument(Document):
     tables_text = _text()
     attachments_text = _text()
     meta_text = _text(highlighted=False)  # IndexDocument.meta_text()
+    simplified_text = _text(highlighted=False)  # all of the above in simplified characters, if different
+    simplified_title = _text(highlighted=False)  # the title alone, likewise (suggestions)
     region = Keyword()
     region_path = Keyword()  # filtering on 韶关市 finds 武江区 items too
     unit = Keyword()
@@ -113,6 +148,7 @@ class DisclosureDocument(Document):
     period = Keyword()
     time_limit = Keyword()
     doc_number = Keyword()
+    exact_keys = Keyword()  # IndexDocument.exact_tokens(): catalogue code and 文号, normalised
     published_at = Date()
     url = Keyword(index=False)
     fingerprint = Keyword(index=False)
@@ -131,6 +167,8 @@ class DisclosureDocument(Document):
             tables_text=doc.tables_text,
             attachments_text=doc.attachments_text,
             meta_text=doc.meta_text(),
+            simplified_text=_simplified_copy(doc),
+            simplified_title=st if (st := to_simplified(doc.title)) != doc.title else "",
             region=doc.region,
             region_path=list(doc.region_path),
             unit=doc.unit,
@@ -143,10 +181,17 @@ class DisclosureDocument(Document):
             period=doc.period,
             time_limit=doc.time_limit,
             doc_number=doc.doc_number,
+            exact_keys=doc.exact_tokens(),
             published_at=doc.published_at,
             url=doc.url,
             fingerprint=doc.fingerprint(),
         )
+
+
+def _simplified_copy(doc: IndexDocument) -> str:
+    text = "\n".join([doc.title, doc.body, doc.tables_text, doc.attachments_text, doc.meta_text()])
+    simplified = to_simplified(text)
+    return simplified if simplified != text else ""
 
 
 def _source(doc: IndexDocument) -> dict[str, Any]:
@@ -202,21 +247,36 @@ class DisclosureQueryBuilder:
         fields = [f"{name}{suffix}^{boost:g}" for name, boost in TEXT_FIELDS.items()]
         return Q("multi_match", query=phrase.text, type="phrase", fields=fields)
 
-    def text_query(self, alternatives: list[list[Phrase]]) -> Query:
+    def alternatives_query(self, alternatives: list[list[Phrase]]) -> Query:
         """OR of alternatives (synonyms), each an AND of chunk phrases."""
         options = [Q("bool", must=[self.phrase(p) for p in phrases]) for phrases in alternatives]
-        query = options[0] if len(options) == 1 else Q("bool", should=options, minimum_should_match=1)
+        return options[0] if len(options) == 1 else Q("bool", should=options, minimum_should_match=1)
+
+    def text_query(self, plan: QueryPlan) -> Query:
+        """The tiers of the plan: exact code / 文号, phrases, words."""
+        phrases = self.alternatives_query(plan.phrases)
+        if not plan.words and not plan.exact:
+            query = phrases
+        else:
+            should = [Q("constant_score", filter=phrases, boost=PHRASE_TIER_BOOST), phrases]
+            if plan.words:
+                should.append(self.alternatives_query(plan.words))
+            if plan.exact:
+                should.append(
+                    Q("constant_score", filter=Q("terms", exact_keys=list(plan.exact)), boost=EXACT_TIER_BOOST)
+                )
+            query = Q("bool", should=should, minimum_should_match=1)
         if self.words:
             # Ranking only: a word-segmented match (收缴党费 ~ 党费收缴) scores
             # higher, but never decides what matches.
-            text = " ".join(p.text for p in alternatives[0])
+            text = " ".join(p.text for p in plan.phrases[0])
             boost = Q("multi_match", query=text, fields=[f"{name}.words^{b:g}" for name, b in TEXT_FIELDS.items()])
             query = Q("bool", must=[query], should=[boost])
         return query
 
-    def build(self, query: SearchQuery, alternatives: list[list[Phrase]], exclude: Collection[int] = ()) -> Search:
+    def build(self, query: SearchQuery, plan: QueryPlan, exclude: Collection[int] = ()) -> Search:
         s = Search(using=self.client, index=self.index)
-        s = s.query(self.text_query(alternatives)) if alternatives else s.query("match_all")
+        s = s.query(self.text_query(plan)) if plan else s.query("match_all")
         if exclude:
             # In the query, not the post_filter: the aggregations (facet
             # counts) and the total go without these documents too.
@@ -241,7 +301,7 @@ class DisclosureQueryBuilder:
             s = s.sort({"published_at": "desc"}, {"item_id": "desc"})
         else:
             s = s.sort("_score", {"published_at": "desc"}, {"item_id": "desc"})
-        if alternatives:
+        if plan:
             s = s.highlight_options(
                 type="unified",
                 encoder="html",  # escapes the document text; only the tags are HTML
@@ -264,7 +324,7 @@ class DisclosureQueryBuilder:
         # Without text there is nothing to highlight: the snippet is cut from
         # the body in Python. With text, the (possibly long) body stays on
         # the server.
-        s = s.source(source if alternatives else [*source, "body"])
+        s = s.source(source if plan else [*source, "body"])
         s = s.extra(track_total_hits=True)
         # Slice once: slicing a dsl Search again would stack the offsets.
         return s[query.offset : query.offset + query.per_page]
@@ -484,12 +544,12 @@ class ElasticsearchBackend(SearchBackend):
             after = hits[-1]["sort"]
 
     def search(self, query: SearchQuery, synonyms: Synonyms = (), exclude: Collection[int] = ()) -> SearchResults:
-        alternatives = parse_query(query.q, synonyms) if not query.is_blank else []
-        if not query.is_blank and not alternatives:
+        plan = plan_query(query.q, synonyms) if not query.is_blank else QueryPlan()
+        if not query.is_blank and not plan:
             return SearchResults.empty(query)  # only emoji or punctuation: nothing to look for
         builder = DisclosureQueryBuilder(self.client, self.alias, words=self._has_words())
         try:
-            response = builder.build(query, alternatives, exclude).execute()
+            response = builder.build(query, plan, exclude).execute()
         except NotFoundError:
             logger.warning("search index %s does not exist yet; run search_rebuild", self.alias)
             return SearchResults.empty(query)
@@ -500,6 +560,44 @@ class ElasticsearchBackend(SearchBackend):
             facets[name] = sort_facet_counts((str(b["key"]), int(b["doc_count"])) for b in buckets)
         hits = [self._hit(h) for h in response.hits]
         return SearchResults.build(query, int(response.hits.total.value), hits, facets)
+
+    def suggest(self, text: str, *, limit: int = 8, exclude: Collection[int] = ()) -> Suggestions:
+        """One request: titles containing the text (newest first), and the
+        catalogue names and units of the items whose title or metadata
+        contains it (terms aggregations), narrowed to those containing it."""
+        plan = plan_query(text)
+        if not plan.phrases:
+            return Suggestions()
+        phrases = plan.phrases[0]
+
+        def on(field: str) -> Query:
+            return Q(
+                "bool", must=[Q("match_phrase", **{f"{field}{'.uni' if p.unigram else ''}": p.text}) for p in phrases]
+            )
+
+        s = Search(using=self.client, index=self.alias).query(
+            Q("bool", should=[on("title"), on("simplified_title"), on("meta_text")], minimum_should_match=1)
+        )
+        if exclude:
+            s = s.exclude("terms", item_id=sorted(int(i) for i in exclude))
+        # Hits: titles only; the aggregations see the metadata matches too.
+        s = s.post_filter(Q("bool", should=[on("title"), on("simplified_title")], minimum_should_match=1))
+        for name, field in (("level1", "level1"), ("level2", "level2"), ("level3", "level3"), ("unit", "unit_path")):
+            s.aggs.bucket(f"s_{name}", "terms", field=field, size=FACET_SIZE)
+        s = s.sort({"published_at": "desc"}, {"item_id": "desc"}).source(["item_id", "title", "url"])
+        try:
+            response = s[:limit].execute()
+        except NotFoundError:
+            return Suggestions()
+
+        def keys(name: str) -> list[str]:
+            return [str(b["key"]) for b in response.aggregations[f"s_{name}"]["buckets"]]
+
+        return Suggestions(
+            titles=[TitleSuggestion(int(h.item_id), h.title, getattr(h, "url", "")) for h in response.hits],
+            catalogues=suggestion_matches(text, [*keys("level1"), *keys("level3"), *keys("level2")], limit),
+            units=suggestion_matches(text, keys("unit"), limit),
+        )
 
     @staticmethod
     def _hit(hit: Any) -> Hit:

@@ -50,15 +50,25 @@ import apsw
 
 from search.analysis import (
     Phrase,
+    QueryPlan,
     compile_highlighter,
     highlight_html,
     index_text,
     iter_highlight_chunks,
-    parse_query,
+    plan_query,
 )
 from search.backends.base import Progress, SearchBackend, Synonyms
 from search.documents import IndexDocument
-from search.query import FACETS, Hit, SearchQuery, SearchResults, sort_facet_counts
+from search.query import (
+    FACETS,
+    Hit,
+    SearchQuery,
+    SearchResults,
+    Suggestions,
+    TitleSuggestion,
+    sort_facet_counts,
+    suggestion_matches,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +76,7 @@ DEFAULT_PATH = Path("var/search/index.sqlite3")
 # Bump when the tables or the analysis change: an index written by another
 # version is recreated empty rather than queried wrongly (search_check then
 # reports everything missing and search_rebuild refills it).
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"  # 5: traditional -> simplified, exact code / 文号 tokens
 
 # FTS columns in order, with their bm25 weights: a match in the title counts
 # five times a match in the body.
@@ -167,6 +177,28 @@ def fts_match_expression(alternatives: list[list[Phrase]]) -> str:
         return quoted + " *" if p.prefix else quoted
 
     return " OR ".join("(" + " AND ".join(phrase(p) for p in phrases) + ")" for phrases in alternatives)
+
+
+def tier_expressions(plan: QueryPlan) -> list[str]:
+    """One MATCH expression per ranking tier (exact code / 文号, phrases,
+    words), each excluding what an earlier tier matched: every item is read
+    once, in the best tier it reaches."""
+    parts = []
+    if plan.exact:
+        parts.append(" OR ".join(f'"{token}"' for token in plan.exact))  # letters and digits only
+    parts.append(fts_match_expression(plan.phrases))
+    if plan.words:
+        parts.append(fts_match_expression(plan.words))
+    tiers = []
+    for i, part in enumerate(parts):
+        earlier = " OR ".join(f"({p})" for p in parts[:i])
+        tiers.append(f"({part}) NOT ({earlier})" if earlier else part)
+    return tiers
+
+
+# Added to the bm25 of each lower tier, so that a sort on the score ranks
+# tier by tier (bm25 of one item is a few dozen at most).
+TIER_OFFSET = 1_000_000.0
 
 
 class EmbeddedBackend(SearchBackend):
@@ -317,6 +349,9 @@ class EmbeddedBackend(SearchBackend):
                 self._term(con, "time_limit", doc.time_limit, cache),
             ),
         )
+        # Catalogue names offered as suggestions (not a facet: no column).
+        for name in (doc.level3, doc.level2):
+            self._term(con, "catalogue", name, cache)
         con.execute(
             "INSERT INTO doc_texts(id, body, tables_text, attachments_text) VALUES (?, ?, ?, ?)",
             (doc.id, doc.body, doc.tables_text, doc.attachments_text),
@@ -329,7 +364,7 @@ class EmbeddedBackend(SearchBackend):
                 index_text(doc.body),
                 index_text(doc.tables_text),
                 index_text(doc.attachments_text),
-                index_text(doc.meta_text()),
+                " ".join([index_text(doc.meta_text()), *doc.exact_tokens()]),
             ),
         )
 
@@ -423,8 +458,9 @@ class EmbeddedBackend(SearchBackend):
             return int(con.execute("SELECT count(*) FROM docs").fetchone()[0])
 
     def search(self, query: SearchQuery, synonyms: Synonyms = (), exclude: Collection[int] = ()) -> SearchResults:
-        alternatives = parse_query(query.q, synonyms) if not query.is_blank else []
-        if not query.is_blank and not alternatives:
+        plan = plan_query(query.q, synonyms) if not query.is_blank else QueryPlan()
+        alternatives = plan.alternatives
+        if not query.is_blank and not plan:
             # Text with nothing searchable in it (only emoji or punctuation):
             # no results, rather than everything.
             return SearchResults.empty(query)
@@ -432,8 +468,8 @@ class EmbeddedBackend(SearchBackend):
         with self._read() as con:
             allowed = self._allowed_keys(con, query.filters)
             excluded = frozenset(map(int, exclude))
-            if alternatives:
-                total, counts, ids = self._search_text(con, query, alternatives, allowed, excluded)
+            if plan:
+                total, counts, ids = self._search_text(con, query, plan, allowed, excluded)
             else:
                 total, counts, ids = self._list_all(con, query, allowed, excluded)
             facets = self._facet_values(con, counts)
@@ -443,11 +479,52 @@ class EmbeddedBackend(SearchBackend):
         hits = [self._hit(rows[doc_id], pattern) for doc_id in ids if doc_id in rows]
         return SearchResults.build(query, total, hits, facets)
 
+    def suggest(self, text: str, *, limit: int = 8, exclude: Collection[int] = ()) -> Suggestions:
+        """Titles through FTS5 on the title column alone, newest first (by
+        rowid: no bm25, so the cost does not grow with the matches);
+        catalogue names and units from the dictionary of facet values."""
+        plan = plan_query(text)
+        if not plan.phrases:
+            return Suggestions()
+        excluded = frozenset(map(int, exclude))
+        expression = "title : (" + fts_match_expression(plan.phrases[:1]) + ")"
+        with self._read() as con:
+            ids = [
+                int(row[0])
+                for row in con.execute(
+                    "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+                    (expression, limit + len(excluded)),
+                )
+                if int(row[0]) not in excluded
+            ][:limit]
+            titles = {}
+            if ids:
+                placeholders = ", ".join("?" * len(ids))
+                titles = {
+                    int(i): (t, u)
+                    for i, t, u in con.execute(f"SELECT id, title, url FROM docs WHERE id IN ({placeholders})", ids)
+                }
+            values: dict[str, list[str]] = {"catalogue": [], "level1": [], "unit": []}
+            # Units and 一级 names only while an indexed item has them (the
+            # dictionary keeps values of removed items until a rebuild).
+            for facet, value in con.execute(
+                "SELECT facet, value FROM terms t WHERE facet = 'catalogue'"
+                " OR (facet = 'unit' AND EXISTS (SELECT 1 FROM doc_keys WHERE unit_key = t.id))"
+                " OR (facet = 'level1' AND EXISTS (SELECT 1 FROM doc_keys WHERE level1_key = t.id))"
+                " ORDER BY id"
+            ):
+                values[facet].append(value)
+        return Suggestions(
+            titles=[TitleSuggestion(i, *titles[i]) for i in ids if i in titles],
+            catalogues=suggestion_matches(text, [*values["level1"], *values["catalogue"]], limit),
+            units=suggestion_matches(text, values["unit"], limit),
+        )
+
     def _search_text(
         self,
         con: apsw.Connection,
         query: SearchQuery,
-        alternatives: list[list[Phrase]],
+        plan: QueryPlan,
         allowed: dict[str, set[int]],
         excluded: frozenset[int] = frozenset(),
     ) -> tuple[int, dict[str, Counter[int]], list[int]]:
@@ -459,13 +536,23 @@ class EmbeddedBackend(SearchBackend):
         table took 65 ms (each GROUP BY sorts).
         """
         relevance = query.effective_sort == "relevance"
-        # bm25 is the costliest part of matching; a date sort does not need it.
-        score = _BM25 if relevance else "0"
-        rows = con.execute(
-            f"SELECT k.id, {score}, k.published_ts, {_KEY_LIST_K}"
-            f" FROM fts JOIN doc_keys k ON k.id = fts.rowid WHERE fts MATCH ?",
-            (fts_match_expression(alternatives),),
-        ).fetchall()
+        rows: list[tuple[Any, ...]] = []
+        if relevance:
+            for tier, expression in enumerate(tier_expressions(plan)):
+                rows += con.execute(
+                    f"SELECT k.id, {_BM25} + {tier * TIER_OFFSET}, k.published_ts, {_KEY_LIST_K}"
+                    f" FROM fts JOIN doc_keys k ON k.id = fts.rowid WHERE fts MATCH ?",
+                    (expression,),
+                ).fetchall()
+        else:
+            # bm25 is the costliest part of matching; a date sort needs
+            # neither it nor the tiers.
+            expression = " OR ".join(f"({e})" for e in tier_expressions(plan)) if plan.exact or plan.words else None
+            rows = con.execute(
+                f"SELECT k.id, 0, k.published_ts, {_KEY_LIST_K}"
+                f" FROM fts JOIN doc_keys k ON k.id = fts.rowid WHERE fts MATCH ?",
+                (expression or fts_match_expression(plan.phrases),),
+            ).fetchall()
         if excluded:
             rows = [row for row in rows if row[0] not in excluded]
 

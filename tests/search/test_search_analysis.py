@@ -155,3 +155,30 @@ def test_highlight_empty_text(text: str) -> None:
 
 def test_merge_adjacent_marks() -> None:
     assert merge_adjacent_marks("<mark>党费</mark><mark>收</mark>缴") == "<mark>党费收</mark>缴"
+
+
+def test_traditional_becomes_simplified_one_for_one() -> None:
+    from search.analysis import normalize
+
+    assert normalize("黨費收繳 綜合利用") == "党费收缴 综合利用"
+    text = "秸稈綜合利用 防汛搶險"
+    assert len(normalize(text)) == len(text)  # offsets line up for the highlighter
+
+
+def test_codes_and_document_numbers_have_one_key_however_typed() -> None:
+    from search.analysis import code_key, doc_number_key
+
+    assert code_key("5-2-1") == code_key("５－２－１") == code_key("5.2.1") == code_key(" 5—2—1 ") == "code:5-2-1"
+    assert code_key("1-1") == "code:1-1"
+    assert code_key("2025") is None and code_key("党费 1-1") is None
+    assert doc_number_key("武区办〔2026〕7号") == doc_number_key("武区办[2026]7号") == doc_number_key("武区办2026 7号")
+    assert doc_number_key("党费收缴") is None  # no digit: not a document number
+
+
+def test_word_clause_only_when_segmentation_is_sure() -> None:
+    from search.analysis import plan_query
+
+    assert [[p.text for p in ws] for ws in plan_query("收缴党费").words] == [["收缴", "党费"]]
+    assert [[p.text for p in ws] for ws in plan_query("批评与自我批评").words] == [["批评", "自我批评"]]
+    assert plan_query("党费").words == []  # one word
+    assert plan_query("党费收").words == []  # a lone 收 is not a function word: no word clause

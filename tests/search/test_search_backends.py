@@ -7,6 +7,7 @@ test failure points at the backend that deviates.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from search.analysis import normalize, query_chunks
+from search.analysis import normalize, plan_query, query_chunks
 from search.backends.base import SearchBackend
 from search.backends.elastic import ElasticsearchBackend
 from search.documents import IndexDocument
@@ -136,10 +137,17 @@ def searchable(d: IndexDocument) -> str:
     return normalize(" ".join([d.title, d.body, d.tables_text, d.attachments_text, d.meta_text()]))
 
 
-def expected_ids(q: str, filters: dict[str, list[str]] | None = None) -> set[int]:
-    """Every chunk of the query occurs in the text (CJK: as a substring)."""
+def expected_ids(q: str, filters: dict[str, list[str]] | None = None, corpus: list[IndexDocument] = CORPUS) -> set[int]:
+    """Every chunk of the query occurs in the text (CJK: as a substring), or
+    every word of the query's word clause does (the words in another order)."""
     chunks = query_chunks(q)
-    return {d.id for d in CORPUS if all(c in searchable(d) for c in chunks) and passes(d, filters or {})}
+    word_lists = [[p.text for p in phrases] for phrases in plan_query(q).words]
+    return {
+        d.id
+        for d in corpus
+        if (all(c in searchable(d) for c in chunks) or any(all(w in searchable(d) for w in ws) for ws in word_lists))
+        and passes(d, filters or {})
+    }
 
 
 def facet_values(d: IndexDocument, name: str) -> list[str]:
@@ -567,3 +575,106 @@ def test_failed_rebuild_keeps_the_old_index(backend: SearchBackend) -> None:
     assert ids_of(run(backend, "党费")) == {1, 3, 5, 11}
     if isinstance(backend, ElasticsearchBackend):
         assert len(backend.client.indices.get(index=f"{backend.alias}-*")) == 1  # the new one removed
+
+
+# --- as people type it: word order, traditional characters, codes ------------------------
+
+TYPED = [
+    doc(101, "收缴党费情况说明", "按月收缴党费。"),  # the query 收缴党费 as typed
+    doc(102, "党费收缴工作", "党费收缴按时完成。"),  # the same words, the other order
+    doc(103, "党费使用", "党费使用规范，收缴方式另行通知。"),  # the words apart
+    doc(104, "党员费用收缴", "党员费用按月收缴。"),  # decoy: 收缴, but no 党费
+    doc(105, "黨費收繳情況", "本支部黨費收繳工作。"),  # traditional characters
+    dataclasses.replace(doc(106, "年度目录事项", "内容见附件。"), catalog_code="5-2-1"),
+    dataclasses.replace(doc(107, "其他目录事项", "会议于2015-2-1召开，5-2-1号文件。"), catalog_code="1-3-5"),
+    dataclasses.replace(doc(108, "发文事项", "正文。"), doc_number="武区办〔2026〕7号"),
+    doc(109, "转发通知", "根据武区办〔2026〕7号文件精神。"),
+]
+
+
+@pytest.fixture
+def typed(empty_backend: SearchBackend) -> Iterator[SearchBackend]:
+    empty_backend.rebuild([*CORPUS, *TYPED])
+    yield empty_backend
+
+
+def ranked(backend: SearchBackend, q: str) -> list[int]:
+    return [h.id for h in run(backend, q).hits]
+
+
+def test_words_in_another_order_are_found_after_the_phrase(typed: SearchBackend) -> None:
+    hits = ranked(typed, "收缴党费")
+    exact = {1, 101}  # contain 收缴党费 as typed
+    assert set(hits[: len(exact)]) == exact
+    assert {102, 103, 105} <= set(hits)  # 党费收缴, apart, and in traditional characters
+    assert 104 not in hits  # no 党费 at all
+    assert set(hits) == expected_ids("收缴党费", corpus=[*CORPUS, *TYPED]) | {105}
+    # And the other way round.
+    hits = ranked(typed, "党费收缴")
+    assert {101, 102, 1, 11} <= set(hits) and 104 not in hits
+    assert 101 not in hits[:3]  # 102, 1 and 11 contain 党费收缴 itself
+
+
+def test_words_need_every_word(typed: SearchBackend) -> None:
+    assert 104 not in ranked(typed, "收缴党费")
+    assert ranked(typed, "收缴经费") == []  # 经费 and 收缴 never occur together
+
+
+def test_traditional_finds_simplified_and_back(typed: SearchBackend) -> None:
+    simplified = set(ranked(typed, "党费收缴"))
+    assert 105 in simplified
+    assert set(ranked(typed, "黨費收繳")) == simplified
+    assert set(ranked(typed, "黨費")) == set(ranked(typed, "党费"))
+
+
+def test_full_width_and_half_width_match(typed: SearchBackend) -> None:
+    assert ranked(typed, "５－２－１") == ranked(typed, "5-2-1")
+    assert ranked(typed, "ＷＥＢ") == ranked(typed, "web") == [12]
+
+
+@pytest.mark.parametrize("q", ["5-2-1", "５－２－１", "5.2.1", "5—2—1"])
+def test_catalogue_code_finds_that_codes_items_first(typed: SearchBackend, q: str) -> None:
+    hits = ranked(typed, q)
+    assert hits[0] == 106
+
+
+def test_catalogue_code_of_the_corpus(typed: SearchBackend) -> None:
+    hits = ranked(typed, "1-1-1")
+    with_code = {d.id for d in [*CORPUS, *TYPED] if d.catalog_code == "1-1-1"}
+    assert set(hits[: len(with_code)]) == with_code
+
+
+@pytest.mark.parametrize("q", ["武区办〔2026〕7号", "武区办[2026]7号", "武区办（2026）7号", "武区办2026 7号"])
+def test_document_number_finds_its_item_first(typed: SearchBackend, q: str) -> None:
+    hits = ranked(typed, q)
+    assert hits[0] == 108
+    assert 109 in hits  # mentioned in the text: found, after
+
+
+# --- suggestions ---------------------------------------------------------------------------
+
+
+def test_suggest_titles_newest_first(typed: SearchBackend) -> None:
+    with_dues = sorted((d.id for d in [*CORPUS, *TYPED] if "党费" in normalize(d.title)), reverse=True)
+    assert [t.id for t in typed.suggest("党费").titles] == with_dues[:8]
+    assert [t.id for t in typed.suggest("黨費").titles] == with_dues[:8]  # traditional typed, or written
+    assert typed.suggest("党费").titles[0].url == "/items/105/"
+
+
+def test_suggest_catalogues_and_units(typed: SearchBackend) -> None:
+    assert typed.suggest("区委").units == [
+        "韶关市/武江区/区委办",
+        "韶关市/武江区/区委组织部",
+        "韶关市/浈江区/浈江区委办",
+    ]
+    assert "重大决策" in typed.suggest("重大").catalogues
+    assert typed.suggest("情况公开").catalogues == ["情况公开"]
+
+
+def test_suggest_leaves_out_excluded_items(typed: SearchBackend) -> None:
+    assert 105 not in [t.id for t in typed.suggest("党费", exclude=[105]).titles]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🙂", "*", '"', "OR", "a" * 200])
+def test_suggest_never_raises(typed: SearchBackend, text: str) -> None:
+    typed.suggest(text)

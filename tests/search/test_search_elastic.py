@@ -43,11 +43,13 @@ def test_builtin_cjk_analysis_without_plugins() -> None:
     settings = body["settings"]["analysis"]["analyzer"]
     assert settings["zh_bigram"] == {
         "type": "custom",
-        "char_filter": ["zh_separators"],
+        "char_filter": ["zh_t2s", "zh_separators"],
         "tokenizer": "standard",
         "filter": ["cjk_width", "lowercase", "cjk_bigram"],
     }
     assert body["settings"]["analysis"]["char_filter"]["zh_separators"]["type"] == "pattern_replace"
+    t2s = body["settings"]["analysis"]["char_filter"]["zh_t2s"]
+    assert t2s["type"] == "mapping" and "黨=>党" in t2s["mappings"] and len(t2s["mappings"]) > 3000
     props = body["mappings"]["properties"]
     for name in ("title", "body", "tables_text", "attachments_text"):
         assert props[name]["index_options"] == "offsets"  # unified highlighter reads offsets
@@ -89,10 +91,10 @@ def test_ping_false_when_unreachable() -> None:
 
 
 def _body(query: SearchQuery, words: bool = False) -> dict[str, Any]:
-    from search.analysis import parse_query
+    from search.analysis import plan_query
 
     builder = DisclosureQueryBuilder(client=None, index="disclosure", words=words)  # type: ignore[arg-type]
-    return builder.build(query, parse_query(query.q, [{"纪委", "纪律检查委员会"}])).to_dict()
+    return builder.build(query, plan_query(query.q, [{"纪委", "纪律检查委员会"}])).to_dict()
 
 
 def test_query_builder_has_one_filter_method_per_facet() -> None:
@@ -114,7 +116,7 @@ def test_query_shape() -> None:
     assert alternatives[1]["bool"]["must"][0]["multi_match"] == {
         "query": "纪律检查委员会",
         "type": "phrase",
-        "fields": ["title^5", "body^1", "tables_text^1", "attachments_text^0.5", "meta_text^2"],
+        "fields": ["title^5", "body^1", "tables_text^1", "attachments_text^0.5", "meta_text^2", "simplified_text^1"],
     }
     # Hits filtered by post_filter; each facet aggregates with the other facets' filters.
     assert body["post_filter"]["bool"]["filter"] == [
@@ -138,7 +140,22 @@ def test_single_character_chunks_use_unigram_fields() -> None:
 def test_word_subfields_only_boost() -> None:
     body = _body(SearchQuery(q="党费收缴"), words=True)
     assert body["query"]["bool"]["should"][0]["multi_match"]["fields"][0] == "title.words^5"
-    assert body["query"]["bool"]["must"][0]["bool"]["must"][0]["multi_match"]["type"] == "phrase"
+    tiers = body["query"]["bool"]["must"][0]["bool"]
+    assert tiers["minimum_should_match"] == 1
+    phrase_tier, phrases, words = tiers["should"]
+    assert phrase_tier["constant_score"]["boost"] > 1000
+    assert phrases["bool"]["must"][0]["multi_match"] == {
+        **phrases["bool"]["must"][0]["multi_match"],
+        "query": "党费收缴",
+        "type": "phrase",
+    }
+    assert [m["multi_match"]["query"] for m in words["bool"]["must"]] == ["党费", "收缴"]
+
+
+def test_exact_code_tier() -> None:
+    body = _body(SearchQuery(q="5-2-1"))
+    exact = body["query"]["bool"]["should"][-1]["constant_score"]
+    assert list(exact["filter"]["terms"]) == ["exact_keys"] and exact["boost"] >= 1_000_000
 
 
 def test_deepest_page_within_result_window() -> None:
