@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
 from django.db import models
 from wagtail.documents import get_document_model
-from wagtail.models import Revision
+from wagtail.models import Page, Revision
 
 from disclosure_pages.models import DisclosureItemPage, UnitPage
 
@@ -169,7 +169,12 @@ class _Checker:
             return
         form = ApprovalForm.objects.filter(pk=record.approval_form_ref).first()
         if form is None:
-            return  # deleted with its item; the record keeps the form's snapshot
+            # Deleted with its item (CASCADE): the record keeps the form's snapshot. While the item
+            # still exists, the form was deleted on its own: no view or service does that.
+            item_id = columns.get("item_id") or record.item_ref
+            if item_id and Page.objects.filter(pk=item_id).exists():
+                self.problem(record, None, f"审批表（编号 {record.approval_form_ref}）已被删除，而其公开事项仍然存在")
+            return
         live = _plain(form.columns())
         changed = []
         for name, filed in columns.items():

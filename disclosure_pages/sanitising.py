@@ -36,6 +36,14 @@ ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # nh3 writes <embed …>; Wagtail's rich text expands only the self-closing <embed …/> it stores.
 EMBED = re.compile(r"<embed(\b[^>]*?)\s*/?>")
+# Attributes nh3 does not know as URLs, so its scheme check passes them by: only http(s) is kept.
+URL_VALUED = {("embed", "url")}
+
+
+def _url_valued_attributes(element: str, attribute: str, value: str) -> str | None:
+    if (element, attribute) in URL_VALUED and not value.strip().lower().startswith(("http://", "https://")):
+        return None
+    return value
 
 
 def sanitise_html(html: str | None) -> str:
@@ -47,6 +55,7 @@ def sanitise_html(html: str | None) -> str:
         tags=TAGS,
         attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        attribute_filter=_url_valued_attributes,
         link_rel=None,  # keep <a> as written (nh3 would add rel="noopener noreferrer" to every link)
         strip_comments=True,
     )

@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.urls import path, reverse
@@ -7,6 +8,8 @@ from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.documents import get_document_model
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.images import get_image_model
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
@@ -59,9 +62,20 @@ class UnitDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
         return super().get_queryset().filter(pk__in=allowed.values("pk"))
 
 
+class UnitImagesAdminAPIViewSet(ImagesAdminAPIViewSet):
+    """/admin/api/main/images/ likewise: Wagtail's own endpoint lists every collection's images
+    (titles and file URLs) to any admin user, whatever the image listing and chooser show."""
+
+    def get_queryset(self):
+        policy = policy_registry.get_by_type(get_image_model())
+        allowed = policy.instances_user_has_any_permission_for(self.request.user, ["choose", "change"])
+        return super().get_queryset().filter(pk__in=allowed.values("pk"))
+
+
 @hooks.register("construct_admin_api", order=100)
 def scoped_documents_admin_api(router):
     router.register_endpoint("documents", UnitDocumentsAdminAPIViewSet)
+    router.register_endpoint("images", UnitImagesAdminAPIViewSet)
 
 
 class ScopedBulkActionMixin:
@@ -124,6 +138,14 @@ def _register_scoped_bulk_actions():
 
 
 _register_scoped_bulk_actions()
+
+
+@hooks.register("before_move_page")
+def move_only_what_the_user_may_move(request, page, destination):
+    """Wagtail's move-confirm view checks the permission only on POST: its GET named any page
+    (a 党内 title of another unit) to any admin user, /admin/pages/<id>/move/<dest>/confirm/."""
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied
 
 
 # --- issue 3: roles, workflow, revocation, history --------------------------------------------

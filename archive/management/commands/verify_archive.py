@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from archive.verify import verify_archive
 from disclosure_pages.selectors import find_unit
@@ -29,12 +30,16 @@ class Command(BaseCommand):
             if unit is None:
                 raise CommandError(f"找不到单位“{options['unit']}”（格式：行政区域/单位，如 韶关市/武江区/区委办）。")
         started = time.monotonic()
-        result = verify_archive(
-            unit=unit,
-            check_files=not options["skip_files"],
-            public_key_file=options["public_key"],
-            progress=lambda n: self.stdout.write(f"已核验 {n} 条……"),
-        )
+        try:
+            result = verify_archive(
+                unit=unit,
+                check_files=not options["skip_files"],
+                public_key_file=options["public_key"],
+                progress=lambda n: self.stdout.write(f"已核验 {n} 条……"),
+            )
+        except DatabaseError as exc:
+            # A dropped or altered archive table is a finding, not a traceback.
+            raise CommandError(f"无法读取归档数据表（可能已被删除或改动）：{exc}", returncode=2) from exc
         for problem in result.problems:
             self.stderr.write(str(problem))
         for notice in result.notices:
