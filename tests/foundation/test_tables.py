@@ -73,7 +73,7 @@ def test_tables_render_like_the_source_forms(client, item_factory):
     response = client.get(item.url)
     assert response.status_code == 200
     html = response.content.decode()
-    for text in ["党（总）支部班子成员情况及分工", "填报单位：区委办", "2026年1月8日", "<th scope=\"col\">联系电话</th>",
+    for text in ["党（总）支部班子成员情况及分工", "填报单位：武江区·区委办", "2026年1月8日", "<th scope=\"col\">联系电话</th>",
                  "党（总）支部委会负责人：陈国栋", "制表人：李秀芳", "党务公开监督小组：王强、赵敏",
                  "党（总）支部党费收缴、管理和使用情况", "2026年上半年", "5640.50", "党员缴纳党费金额（元）"]:
         assert text in html, text
