@@ -15,6 +15,7 @@ from wagtail.permissions import policy_registry
 
 from .actions import REVOKE_LOG_ACTION
 from .documents import inline_safe, may_read_file
+from .params import parse_id
 from .permissions import can_revoke, can_view_history
 from .selectors import is_item_page, public_items
 from .services import IMPORT_LOG_ACTION
@@ -95,6 +96,10 @@ class ScopedBulkActionMixin:
         return set(visible.filter(pk__in=pks).values_list("pk", flat=True))
 
     def get_actionable_objects(self):
+        # Wagtail passes ?id= to the database unchecked: a 20-digit id overflows the integer column (a 500).
+        ids = [value for value in self.request.GET.getlist("id") if value != "all"]
+        if any(parse_id(value) is None for value in ids):
+            raise Http404
         objects, extra = super().get_actionable_objects()
         hidden = extra.get("items_with_no_access", [])
         visible = self.visible_pks(list(objects) + list(hidden))

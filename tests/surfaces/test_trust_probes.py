@@ -815,3 +815,10 @@ def test_more_wagtail_views_do_not_show_another_units_party_item(client, user_na
     client.post(f"/admin/pages/{item.pk}/lock/")
     client.post(f"/admin/pages/{item.pk}/revisions/{revision.pk}/revert/")
     assert not Page.objects.get(pk=item.pk).locked
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "²", "-1"])
+def test_bulk_action_with_an_id_out_of_range_is_a_404_not_a_500(client, user_named, value):
+    client.force_login(user_named("wj_editor"))
+    response = client.get(f"/admin/bulk/wagtailcore/page/delete/?id={value}")
+    assert response.status_code == 404
