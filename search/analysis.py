@@ -344,6 +344,22 @@ def segment(text: str) -> list[str]:
         return list(_jieba().cut(text))
 
 
+def _sub_words(word: str) -> list[str]:
+    """The words inside one word we added (党费收缴 -> 党费, 收缴), when
+    they cover all of it; else the word alone. Catalogue wording added to
+    the dictionary (``add_words``) would otherwise make 党费收缴 one word and
+    lose 收缴党费 from the any-order tier."""
+    with _segmenter_lock:
+        parts = [w for w in _jieba().cut_for_search(word) if 2 <= len(w) < len(word)]
+    covered: set[int] = set()
+    for part in parts:
+        start = word.find(part)
+        while start != -1:
+            covered.update(range(start, start + len(part)))
+            start = word.find(part, start + 1)
+    return list(dict.fromkeys(parts)) if len(covered) == len(word) else [word]
+
+
 def word_phrases(chunk: str) -> list[Phrase] | None:
     """The chunk's words as phrases, when segmentation splits it into two or
     more words; None when it does not (or is unsure)."""
@@ -357,6 +373,8 @@ def word_phrases(chunk: str) -> list[Phrase] | None:
                 words.append(word)
             elif word not in SKIPPABLE_WORDS:
                 return None
+    if len(words) == 1 and words[0] in _dictionary:
+        words = _sub_words(words[0])
     if len(words) < 2:
         return None
     phrases = [p for p in map(phrase_for_chunk, words) if p is not None]

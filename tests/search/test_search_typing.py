@@ -67,3 +67,12 @@ def test_catalogue_wording_goes_into_the_word_dictionary():
     add_words(["三重一大"])
     assert "三重一大" in segment("三重一大事项")
     assert plan_query("事项三重一大").words  # 三重一大 + 事项, in any order
+
+
+def test_a_dictionary_word_is_still_found_in_another_order():
+    # Catalogue wording such as 党费收缴 goes into the dictionary whole; the
+    # any-order tier must still look for 党费 and 收缴 apart.
+    add_words(["党费收缴"])
+    assert segment("党费收缴") == ["党费收缴"]
+    plan = plan_query("党费收缴")
+    assert plan.words and {p.text for p in plan.words[0]} >= {"党费", "收缴"}
