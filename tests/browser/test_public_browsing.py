@@ -22,7 +22,7 @@ def test_browse_unit_catalogue_to_an_item_with_tables(page, site):
     assert table.is_visible()
     headers = table.locator("th").all_inner_texts()
     assert headers == ["序号", "姓名", "职务", "性别", "联系电话", "分工"]
-    assert "填报单位：区委办" in page.locator(".form-header").first.inner_text()
+    assert "填报单位：武江区·区委办" in page.locator(".form-header").first.inner_text()
     assert "党务公开监督小组" in page.locator(".form-footer").first.inner_text()
 
 

@@ -97,7 +97,7 @@ def test_request_submitted_then_followed_with_number_and_code(page, browser, sit
         expect(other.locator("h1")).to_have_text(f"申请 {number}")
         meta = other.locator("dl.item-meta")
         expect(meta.locator("dt:has-text('办理状态') + dd")).to_contain_text("已提交")
-        expect(meta.locator("dt:has-text('受理单位') + dd")).to_have_text(UNIT)
+        expect(meta.locator("dt:has-text('受理单位') + dd")).to_have_text("武江区·区委办")  # units are named with their region
         expect(meta.locator("dt:has-text('申请人') + dd")).to_have_text("张**")
         expect(meta.locator("dt:has-text('联系方式') + dd")).to_have_text("138****5678")
         expect(other.locator(".pp-text")).to_contain_text(token)
