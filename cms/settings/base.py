@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "cms",
     "disclosure_pages",
     "archive",
+    "review",
     "deadlines",
     "participation",
     "notices",
