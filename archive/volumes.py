@@ -24,6 +24,7 @@ from pathlib import Path
 import bagit
 
 from disclosure_pages.models import UnitPage
+from disclosure_pages.sanitising import sanitise_html
 
 from .models import ArchiveRecord
 from .pdf import catalogue_csv, catalogue_rows, volume_catalogue_pdf
@@ -62,9 +63,12 @@ def record_json(record: ArchiveRecord) -> str:
 
 
 def content_document(record: ArchiveRecord) -> str:
+    """The record's content as a standalone HTML file of the bag, sanitised
+    again on the way out: the record keeps what was filed (it is hashed), the
+    exported copy carries no markup beyond the allow-list."""
     return (
         '<!DOCTYPE html>\n<html lang="zh-Hans"><head><meta charset="utf-8">'
-        f"<title>{record.number}</title></head><body>\n{record.content_html}\n</body></html>\n"
+        f"<title>{record.number}</title></head><body>\n{sanitise_html(record.content_html)}\n</body></html>\n"
     )
 
 

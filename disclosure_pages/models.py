@@ -399,7 +399,12 @@ class DisclosureItemPage(SanitisedHtmlMixin, UnitPermissionsMixin, Page):
         default=False,
         help_text="《韶关市党风廉政信息公开平台规范》：及时公开按月度报送周期采取“零上报”，有发生必须按时报送，无发生也要按时报送。",
     )
-    body = RichTextField("公开正文", blank=True)
+    # No image button: images are not scoped (see disclosure_pages.sanitising); files go in as attachments.
+    body = RichTextField(
+        "公开正文",
+        blank=True,
+        features=["h2", "h3", "h4", "bold", "italic", "ol", "ul", "hr", "link", "document-link", "embed"],
+    )
     sanitised_html_fields = ("body",)
     tables = StreamField(DisclosureTablesBlock(), verbose_name="标准表格", blank=True, use_json_field=True)
     doc_number = models.CharField("发文字号", max_length=100, blank=True, help_text="如“龙科字〔2011〕20号”。")

@@ -5,6 +5,12 @@ layout use and drops everything else: <script>, <style>, <meta http-equiv=refres
 <object>, forms, every on*= handler, and URLs whose scheme is not http(s), mailto or tel
 (javascript:, data:, vbscript:). Wagtail's own link and embed markup (<a linktype="page" id=…>,
 <embed embedtype=… />) is kept so stored rich text still expands at render time.
+
+Images are not kept, neither <img> nor Wagtail's image embeds: an image is served from media by
+its rendition URL with no scope check and no unit of its own in rich text, so a picture in the
+body of a public item could show another unit's internal image, and an <img> to another host is a
+beacon on every reader. Pictures go in as attachments, which belong to the unit and are served
+through the scope check.
 """
 
 from __future__ import annotations
@@ -18,14 +24,13 @@ TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6",
     "b", "strong", "i", "em", "u", "s", "sub", "sup", "small", "mark",
     "ul", "ol", "li", "dl", "dt", "dd",
-    "a", "img", "figure", "figcaption",
+    "a", "figure", "figcaption",
     "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col",
     "article", "section", "header", "footer", "h", "embed",
 }  # fmt: skip
 ATTRIBUTES = {
     "*": {"class", "title", "lang", "dir"},
     "a": {"href", "linktype", "id"},
-    "img": {"src", "alt", "width", "height"},
     "embed": {"embedtype", "id", "format", "alt", "url"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
@@ -36,6 +41,8 @@ ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # nh3 writes <embed …>; Wagtail's rich text expands only the self-closing <embed …/> it stores.
 EMBED = re.compile(r"<embed(\b[^>]*?)\s*/?>")
+# Wagtail's image embeds (see the module's docstring); nh3 has lower-cased and quoted them by then.
+IMAGE_EMBED = re.compile(r"<embed\b[^>]*\bembedtype\s*=\s*[\"']?image\b[^>]*>", re.I)
 # Attributes nh3 does not know as URLs, so its scheme check passes them by: only http(s) is kept.
 URL_VALUED = {("embed", "url")}
 
@@ -59,4 +66,4 @@ def sanitise_html(html: str | None) -> str:
         link_rel=None,  # keep <a> as written (nh3 would add rel="noopener noreferrer" to every link)
         strip_comments=True,
     )
-    return EMBED.sub(r"<embed\1/>", cleaned)
+    return IMAGE_EMBED.sub("", EMBED.sub(r"<embed\1/>", cleaned))

@@ -93,3 +93,15 @@ def test_unknown_unit_and_empty_year_are_clear_errors(tmp_path, volume_records):
         export(tmp_path, "韶关市/没有这个单位", "2026")
     with pytest.raises(CommandError, match="1999年度没有归档记录"):
         export(tmp_path, WJ, "1999")
+
+
+def test_the_bag_html_keeps_only_allowed_markup(volume_records):
+    # A record filed before sanitising (or edited in the database) must not
+    # carry a script into the exported volume that an archivist opens.
+    from archive.volumes import content_document
+
+    record = volume_records[0]
+    record.content_html = '<p>正文</p><script>alert(1)</script><img src="x" onerror="alert(2)">'
+    html = content_document(record)
+    assert "<p>正文</p>" in html
+    assert "<script" not in html and "onerror" not in html

@@ -822,3 +822,55 @@ def test_bulk_action_with_an_id_out_of_range_is_a_404_not_a_500(client, user_nam
     client.force_login(user_named("wj_editor"))
     response = client.get(f"/admin/bulk/wagtailcore/page/delete/?id={value}")
     assert response.status_code == 404
+
+
+# --- images in rich text: Wagtail serves image renditions from media with no scope check ------------
+
+
+def _lk_image():
+    from PIL import Image
+    from wagtail.images import get_image_model
+
+    from disclosure_pages.documents import unit_collection
+
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(png, "PNG")
+    return get_image_model().objects.create(
+        title=IMG_NEEDLE, file=ContentFile(png.getvalue(), name="lk-secret.png"), collection=unit_collection(find_unit(LK))
+    )
+
+
+def test_a_rich_text_image_of_another_unit_is_not_shown_on_a_public_item(client, django_capture_on_commit_callbacks):
+    image = _lk_image()
+    body = f'<p>武江图片</p><embed embedtype="image" id="{image.pk}" format="fullwidth" alt="{IMG_NEEDLE}"/>'
+    with django_capture_on_commit_callbacks(execute=True):
+        item = publish(make_item(WJ, "1-1-1", title="武江富文本图片", body=body, scope="public"))
+    stored = DisclosureItemPage.objects.get(pk=item.pk).body
+    assert 'embedtype="image"' not in stored
+    page = client.get(item.url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "武江图片" in html
+    assert "lk-secret" not in html and IMG_NEEDLE not in html and "/media/images/" not in html
+    assert IMG_NEEDLE not in body_of(client.get(f"/api/items/{item.pk}/"))
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p>图</p><img src="https://example.org/beacon.png" alt="x">',
+        '<p>图</p><img src="/media/original_images/lk-secret.png">',
+        '<p>图</p><embed embedtype="image" id="7" format="left" alt="x"/>',
+        "<p>图</p><embed embedtype='image' id='7' format='left'>",
+        '<p>图</p><EMBED EMBEDTYPE=image ID=7 FORMAT=left/>',
+    ],
+)
+def test_sanitiser_drops_images(html):
+    cleaned = sanitise_html(html)
+    assert "<p>图</p>" in cleaned
+    assert "img" not in cleaned.lower() and "image" not in cleaned.lower()
+
+
+def test_the_body_editor_offers_no_image_button():
+    features = DisclosureItemPage._meta.get_field("body").features
+    assert features is not None and "image" not in features and "document-link" in features
