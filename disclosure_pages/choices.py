@@ -117,3 +117,21 @@ class SecrecyOpinion(models.TextChoices):
 
 # 分管领导意见 and 主要领导意见 are given in the same words as 公开意见.
 LeaderOpinion = DiscloseOpinion
+
+
+class WithdrawalKind(models.TextChoices):
+    """How a published item left the site; each leaves a public notice at its address.
+
+    南湖区《关于在全区基层党组织中推进和深化党务公开工作的实施意见》：公开事项如需变更、撤销或终止，由制定党务公开目录的
+    党组织批准……及时公布并作说明。《中共惠农区委党务公开若干制度（试行）》第二十条：不符合要求的，必须立即更正，并作出说明。
+    """
+
+    REVOKED = "revoked", "撤消"
+    CHANGED = "changed", "变更"
+    WITHDRAWN = "withdrawn", "撤销"
+    TERMINATED = "terminated", "终止"
+    CORRECTED = "corrected", "更正"
+
+
+# What the unit itself may choose on the withdrawal form (撤消 is the supervisor's, 更正 goes through review).
+UNIT_WITHDRAWAL_KINDS = (WithdrawalKind.CHANGED, WithdrawalKind.WITHDRAWN, WithdrawalKind.TERMINATED)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from wagtail.models import Collection
@@ -28,6 +29,55 @@ FILED_REPLACE_ERROR = (
     "该文件是已发布或已归档事项的附件，不能替换文件：已公开和归档的内容不得更改。"
     "请另行上传新文件，在事项中换用新文件并重新提交审核。"
 )
+
+
+# --- uploads: the bytes must match the extension (documents, answers to requests) ------------------
+
+# Leading bytes of each accepted type; Office Open XML files are ZIP archives.
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF-",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "doc": (b"\xd0\xcf\x11\xe0",),
+    "xls": (b"\xd0\xcf\x11\xe0",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "ofd": (b"PK\x03\x04",),
+}
+
+
+def check_signature(uploaded) -> None:
+    name = (uploaded.name or "").lower()
+    extension = name.rsplit(".", 1)[-1] if "." in name else ""
+    expected = SIGNATURES.get(extension)
+    if expected is None:
+        return  # plain text and other listed types carry no signature
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    if not any(head.startswith(sig) for sig in expected):
+        raise ValidationError(f"文件内容与扩展名 .{extension} 不符，请上传真实的 {extension.upper()} 文件。")
+
+
+
+def upload_error(uploaded) -> str | None:
+    """Why an uploaded file is refused (extension, size, content); None when it is accepted.
+    The same rules as the document upload form (WAGTAILDOCS_EXTENSIONS, WAGTAILDOCS_MAX_UPLOAD_SIZE)."""
+    from django.conf import settings
+
+    name = (getattr(uploaded, "name", "") or "").lower()
+    extension = name.rsplit(".", 1)[-1] if "." in name else ""
+    allowed = getattr(settings, "WAGTAILDOCS_EXTENSIONS", None) or []
+    if extension not in allowed:
+        return f"不支持的文件类型“.{extension}”，可上传：{'、'.join(allowed)}。" if extension else f"文件须有扩展名，可上传：{'、'.join(allowed)}。"
+    limit = getattr(settings, "WAGTAILDOCS_MAX_UPLOAD_SIZE", None)
+    if limit and uploaded.size > limit:
+        return f"文件“{uploaded.name}”过大（{uploaded.size / 1048576:.1f} MB），不能超过 {limit // 1048576} MB。"
+    try:
+        check_signature(uploaded)
+    except ValidationError as error:
+        return error.messages[0]
+    return None
 
 
 # --- a unit's collection ----------------------------------------------------------------------

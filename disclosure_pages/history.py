@@ -61,6 +61,8 @@ KIND_OF_ACTION = {
     "wagtail.publish.schedule": "publish",
     "wagtail.unpublish": "revoke",
     "disclosure_pages.revoke": "revoke",
+    "disclosure_pages.withdraw": "revoke",
+    "disclosure_pages.correct": "revoke",
     "wagtail.workflow.start": "workflow",
     "wagtail.workflow.approve": "workflow",
     "wagtail.workflow.reject": "workflow",
@@ -86,6 +88,10 @@ def _log_rows(entry: PageLogEntry) -> list[tuple[str, str]]:
         rows.append(("说明", data.get("comment", "")))
     elif entry.action == "disclosure_pages.revoke":
         rows.append(("撤消理由", data.get("reason", "")))
+        if data.get("public_reason") and data["public_reason"] != data.get("reason"):
+            rows.append(("公开说明", data["public_reason"]))
+    elif entry.action in ("disclosure_pages.withdraw", "disclosure_pages.correct"):
+        rows.append(("说明", data.get("reason", "")))
     elif entry.action == "wagtail.publish.schedule":
         go_live = (data.get("revision") or {}).get("go_live_at")
         if go_live:

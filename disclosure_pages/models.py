@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from simple_history.models import HistoricalRecords
@@ -28,6 +29,7 @@ from wagtail.admin.panels import (
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from .blocks import DisclosureTablesBlock, table_plain_text
 from .choices import (
@@ -39,9 +41,10 @@ from .choices import (
     Role,
     Schedule,
     Scope,
+    WithdrawalKind,
 )
 from .forms import DisclosureItemForm
-from .panels import PrescreenPanel, ReturnedReasonPanel
+from .panels import CorrectionPanel, PrescreenPanel, ReturnedReasonPanel
 from .permissions import UnitPermissionsMixin
 from .sanitising import sanitise_html
 
@@ -434,12 +437,33 @@ class DisclosureItemPage(SanitisedHtmlMixin, UnitPermissionsMixin, Page):
         "公开平台", max_length=255, blank=True, help_text="会议、文件、通报、简报、党政内网、公开栏、互联网、报刊、广播电视、新媒体、新闻发布会、其他，用顿号分隔。"
     )
     imported = models.BooleanField("历史导入", default=False, editable=False)
+    # 更正 (《中共惠农区委党务公开若干制度（试行）》第二十条): a draft that, once reviewed and published,
+    # replaces the published item it corrects; the old address then shows the 更正说明 (withdrawals.py).
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name="更正的原事项",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="corrections",
+    )
+    correction_note = models.TextField(
+        "更正说明",
+        blank=True,
+        help_text="说明更正了什么、为什么更正。发布后原事项下线，原网址显示本说明并链接到本事项；"
+        "说明将公开，请勿写入原事项中不应公开的内容。",
+    )
 
     parent_page_types = ["disclosure_pages.CatalogNodePage"]
     subpage_types: list[str] = []
     base_form_class = DisclosureItemForm
 
-    content_panels = [ReturnedReasonPanel(heading="退回意见"), PrescreenPanel(heading="自动预审")] + Page.content_panels + [
+    content_panels = [
+        ReturnedReasonPanel(heading="退回意见"),
+        PrescreenPanel(heading="自动预审"),
+        CorrectionPanel([FieldPanel("correction_note")], heading="更正"),
+    ] + Page.content_panels + [
         MultiFieldPanel(
             [
                 FieldPanel("period_type"),
@@ -508,6 +532,8 @@ class DisclosureItemPage(SanitisedHtmlMixin, UnitPermissionsMixin, Page):
                 errors[field] = f"公开周期为“{self.get_period_type_display()}”时必须填写此项。"
         if self.event_date and self.event_date > datetime.date.today() + datetime.timedelta(days=1):
             errors["event_date"] = "事项发生日期不能晚于今天。"
+        if self.corrects_id and not self.correction_note.strip():
+            errors["correction_note"] = "更正事项须填写更正说明（更正了什么、为什么更正）。"
         if errors:
             raise ValidationError(errors)
 
@@ -570,7 +596,21 @@ class DisclosureItemPage(SanitisedHtmlMixin, UnitPermissionsMixin, Page):
 
         return can_view_item(user, self)
 
+    def route(self, request, path_components):
+        # A withdrawn item's address keeps a notice (serve() decides who sees it); others 404 as Wagtail's do.
+        if not path_components and not self.live and self.withdrawal_notices.exists():
+            return RouteResult(self)
+        return super().route(request, path_components)
+
     def serve(self, request, *args, **kwargs):
+        if not self.live:
+            from .selectors import withdrawal_notice_for
+
+            notice = withdrawal_notice_for(request.user, self)
+            if notice is None:
+                raise Http404
+            # 410 Gone: the item was here and was taken down on purpose (search engines drop it).
+            return TemplateResponse(request, "disclosure_pages/withdrawal_notice.html", {"notice": notice}, status=410)
         # Not visible → a plain 404: no hint that the item exists.
         if not self.can_view(request.user):
             raise Http404
@@ -590,6 +630,48 @@ class DisclosureItemPage(SanitisedHtmlMixin, UnitPermissionsMixin, Page):
         if interpretation is not None and interpretation.can_view(request.user):
             context["interpretation"] = interpretation
         return context
+
+
+class WithdrawalNotice(models.Model):
+    """What stays at a withdrawn item's address (撤消, 变更, 撤销, 终止, 更正): the kind, when, why,
+    and the item that replaces it. Never the withdrawn content: not its title (a title can be the
+    very thing that was wrong), body, tables or attachments. What it names is the catalogue's own
+    wording (unit, catalogue row, period) and the original publication date, copied when it is written.
+
+    Visible to whoever could have seen the item (its scope), on the public site (selectors.withdrawal_notice_for).
+    """
+
+    item = models.ForeignKey(
+        DisclosureItemPage, verbose_name="原公开事项", on_delete=models.CASCADE, related_name="withdrawal_notices"
+    )
+    kind = models.CharField("处理方式", max_length=12, choices=WithdrawalKind.choices)
+    reason = models.TextField("公开说明", help_text="在原网址公开显示。")
+    approval = models.CharField("批准情况", max_length=255, blank=True)
+    replacement = models.ForeignKey(
+        DisclosureItemPage,
+        verbose_name="更正（替代）事项",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaced_notices",
+    )
+    unit_name = models.CharField("公开单位", max_length=255)
+    catalog_label = models.CharField("目录", max_length=255, blank=True)
+    period_label = models.CharField("公开周期", max_length=100, blank=True)
+    scope = models.CharField("公开范围", max_length=12, choices=Scope.choices)
+    published_at = models.DateTimeField("原发布时间", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("处理时间")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "公开事项变更说明"
+        verbose_name_plural = "公开事项变更说明"
+        ordering = ["-withdrawn_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}说明 · {self.unit_name} · {self.catalog_label}"
 
 
 class ItemAttachment(Orderable):

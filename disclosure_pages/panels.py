@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wagtail.admin.panels import Panel
+from wagtail.admin.panels import MultiFieldPanel, Panel
 
 
 class PrescreenPanel(Panel):
@@ -51,3 +51,11 @@ class ReturnedReasonPanel(Panel):
                 reason=task_state.comment or "（未填写意见）",
             )
             return context
+
+
+class CorrectionPanel(MultiFieldPanel):
+    """The 更正说明 of a correction draft (an item that replaces a published one); hidden on other items."""
+
+    class BoundPanel(MultiFieldPanel.BoundPanel):
+        def is_shown(self):
+            return bool(getattr(self.instance, "corrects_id", None)) and super().is_shown()

@@ -158,6 +158,26 @@ def can_revoke(user, item) -> bool:
     return user.is_superuser or roles_for(user).supervises(item.path)
 
 
+def can_withdraw(user, item) -> bool:
+    """变更/撤销/终止 of a published item, with the approval of the body that made the unit's catalogue:
+    the unit's 主要负责人 (where the unit's own party organisation made it, as the 龙口市科技局党支部
+    did) or a supervisor whose reach covers the unit. A request from the unit's editor that must wait
+    for a superior's consent goes through a filing (报批), which calls withdrawals.item_withdraw."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roles = roles_for(user)
+    return roles.supervises(item.path) or roles.has_role_over(item.path, Role.LEADER)
+
+
+def can_correct(user, item) -> bool:
+    """更正: the unit's editors start a correction draft (it then goes through the review workflow)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or roles_for(user).has_role_over(item.path, Role.EDITOR)
+
+
 def can_view_history(user, item) -> bool:
     """The item's timeline: its supervisors, its unit's staff, superusers."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:

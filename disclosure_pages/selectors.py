@@ -93,6 +93,32 @@ def can_view_item(user, item: DisclosureItemPage) -> bool:
     return visible_items(user).filter(pk=item.pk).exists()
 
 
+def scope_admits(user, item: DisclosureItemPage) -> bool:
+    """Whether the scope rule lets `user` see `item`, live or not (a withdrawn item's notice
+    goes to whoever could have seen the item: a 党内 item's notice stays 党内)."""
+    if not has_live_ancestors(item):
+        return False
+    if item.scope == Scope.PUBLIC:
+        return True
+    q = _visibility_q(user)
+    return q is None or DisclosureItemPage.objects.filter(pk=item.pk).filter(q).exists()
+
+
+def withdrawal_notice_for(user, item: DisclosureItemPage):
+    """The latest notice at a withdrawn item's address, or None (no notice, the item is live again,
+    or `user` could not have seen the item: then the address is a plain 404)."""
+    from .models import WithdrawalNotice
+
+    if item.live:
+        return None
+    notice = WithdrawalNotice.objects.filter(item=item).select_related("replacement").first()
+    if notice is None or not scope_admits(user, item):
+        return None
+    replacement = notice.replacement
+    notice.visible_replacement = replacement if replacement is not None and can_view_item(user, replacement) else None
+    return notice
+
+
 def attach_units(items: list[DisclosureItemPage]) -> list[DisclosureItemPage]:
     """Set `unit_title` (区委办) and `unit_display_name` (武江区·区委办) on each item with one
     query (an item sits 4 levels below its unit, the unit one below its region)."""

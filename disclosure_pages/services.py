@@ -483,3 +483,76 @@ def workflow_install():
     if home is not None:
         WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
     return workflow
+
+
+# --- withdrawal and correction (变更/撤销/终止, 更正) ---------------------------------------------
+#
+# Every take-down leaves a WithdrawalNotice at the item's address (actions.TakeDownAction).
+
+
+@transaction.atomic
+def item_withdraw(
+    *,
+    item: DisclosureItemPage,
+    user,
+    kind: str,
+    reason: str,
+    approval: str = "",
+    replacement: DisclosureItemPage | None = None,
+):
+    """变更/撤销/终止 a published item, approved by `user` (the body that made the unit's catalogue).
+
+    For the filings (报批) mechanism: once the catalogue-maker consents to a unit's request, call
+    this with the approving user, the public 说明 (`reason`) and `approval` (e.g. the filing's
+    reference, "经中共武江区委批准，武江报〔2026〕3号"); without it the notice says which body approved.
+    Returns the WithdrawalNotice. Raises WithdrawPermissionError / ValidationError (Chinese messages).
+    """
+    from .actions import WithdrawItemAction
+
+    action = WithdrawItemAction(item, kind=kind, user=user, reason=reason, approval=approval, replacement=replacement)
+    action.execute()
+    return action.notice
+
+
+@transaction.atomic
+def item_correction_start(*, item: DisclosureItemPage, user) -> DisclosureItemPage:
+    """Start a 更正: a draft copy of the published item (content, tables, attachments) beside it, which
+    the editor corrects and submits with a 更正说明. Publishing it takes the original down
+    (item_correction_publish). An open correction draft of the same item is returned as it is."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from .permissions import can_correct
+
+    item = item.specific if not isinstance(item, DisclosureItemPage) else item
+    if not can_correct(user, item):
+        raise PermissionDenied("只有本单位录入人才能更正公开事项。")
+    if not item.live:
+        raise ValidationError("本事项当前未发布，无法更正。")
+    existing = DisclosureItemPage.objects.filter(corrects=item, live=False, first_published_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    node = item.get_parent().specific
+    taken = set(node.get_children().values_list("slug", flat=True))
+    slug = _unique_child_slug(node, f"{item.slug}-更正", taken)
+    return item.copy(
+        to=node,
+        update_attrs={"slug": slug, "corrects": item, "correction_note": "", "imported": False},
+        copy_revisions=False,
+        keep_live=False,
+        user=user,
+    ).specific
+
+
+def item_correction_publish(*, item: DisclosureItemPage) -> None:
+    """When a correction is published, the item it corrects leaves the site with the 更正说明 at its
+    address (runs inside the publishing transaction, from the page_published handler)."""
+    if not item.live or item.corrects_id is None:
+        return
+    original = DisclosureItemPage.objects.filter(pk=item.corrects_id, live=True).first()
+    if original is None:
+        return
+    from .actions import CorrectItemAction
+
+    revision = item.live_revision
+    item.corrects = original
+    CorrectItemAction(item, user=getattr(revision, "user", None)).execute()

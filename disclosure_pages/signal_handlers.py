@@ -2,10 +2,11 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.signals import page_published
 
 from .documents import unit_collection_sync
-from .models import SupervisorReach, UnitMembership, UnitPage
-from .services import roles_sync
+from .models import DisclosureItemPage, SupervisorReach, UnitMembership, UnitPage
+from .services import item_correction_publish, roles_sync
 
 
 @receiver([post_save, post_delete], sender=UnitMembership, dispatch_uid="disclosure_roles_membership")
@@ -18,3 +19,8 @@ def keep_unit_users_group(sender, instance, **kwargs):
 def keep_unit_collection(sender, instance, raw=False, **kwargs):
     if not raw:
         unit_collection_sync(instance)
+
+
+@receiver(page_published, sender=DisclosureItemPage, dispatch_uid="disclosure_correction_replaces_original")
+def correction_replaces_original(sender, instance, **kwargs):
+    item_correction_publish(item=instance)

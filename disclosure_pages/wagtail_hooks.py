@@ -13,13 +13,13 @@ from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
-from .actions import REVOKE_LOG_ACTION
+from .actions import CORRECT_LOG_ACTION, REVOKE_LOG_ACTION, WITHDRAW_LOG_ACTION
 from .documents import inline_safe, may_read_file
 from .params import parse_id
-from .permissions import can_revoke, can_view_history
+from .permissions import can_correct, can_revoke, can_view_history, can_withdraw
 from .selectors import is_item_page, public_items
 from .services import IMPORT_LOG_ACTION
-from .views import ItemCompareView, ItemHistoryView, ItemRevokeView
+from .views import ItemCompareView, ItemCorrectView, ItemHistoryView, ItemRevokeView, ItemWithdrawView
 from .viewsets import RolesViewSetGroup
 from .workflow import SKIP_LOG_ACTION
 
@@ -159,6 +159,8 @@ def move_only_what_the_user_may_move(request, page, destination):
 @hooks.register("register_log_actions")
 def register_workflow_actions(actions):
     actions.register_action(REVOKE_LOG_ACTION, "撤消", "撤消（组织部门）")
+    actions.register_action(WITHDRAW_LOG_ACTION, "变更/撤销/终止", "变更、撤销或终止（经批准）")
+    actions.register_action(CORRECT_LOG_ACTION, "更正", "更正（由更正后的事项替代）")
     actions.register_action(SKIP_LOG_ACTION, "审批环节跳过", "审批环节跳过（无需主要负责人审批）")
 
 
@@ -172,6 +174,8 @@ def register_item_admin_urls():
             name="disclosure_item_compare",
         ),
         path("disclosure/items/<id:page_id>/revoke/", ItemRevokeView.as_view(), name="disclosure_item_revoke"),
+        path("disclosure/items/<id:page_id>/withdraw/", ItemWithdrawView.as_view(), name="disclosure_item_withdraw"),
+        path("disclosure/items/<id:page_id>/correct/", ItemCorrectView.as_view(), name="disclosure_item_correct"),
     ]
 
 
@@ -198,16 +202,38 @@ class ItemRevokeButton(PageMenuItem):
         return is_item_page(self.page) and self.page.live and can_revoke(user, self.page)
 
 
+class ItemWithdrawButton(PageMenuItem):
+    label = "变更/撤销/终止"
+    icon_name = "warning"
+    url_name = "disclosure_item_withdraw"
+
+    def is_shown(self, user):
+        return is_item_page(self.page) and self.page.live and can_withdraw(user, self.page)
+
+
+class ItemCorrectButton(PageMenuItem):
+    label = "更正"
+    icon_name = "edit"
+    url_name = "disclosure_item_correct"
+
+    def is_shown(self, user):
+        return is_item_page(self.page) and self.page.live and can_correct(user, self.page)
+
+
 @hooks.register("register_page_listing_more_buttons")
 def item_listing_buttons(page, user, next_url=None):
     yield ItemHistoryButton(page=page, priority=45)
     yield ItemRevokeButton(page=page, priority=46)
+    yield ItemWithdrawButton(page=page, priority=47)
+    yield ItemCorrectButton(page=page, priority=48)
 
 
 @hooks.register("register_page_header_buttons")
 def item_header_buttons(page, user, view_name, next_url=None):
     yield ItemHistoryButton(page=page, priority=64)
     yield ItemRevokeButton(page=page, priority=66)
+    yield ItemWithdrawButton(page=page, priority=67)
+    yield ItemCorrectButton(page=page, priority=68)
 
 
 class RevokeMenuItem(ActionMenuItem):

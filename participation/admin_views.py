@@ -186,10 +186,10 @@ def _history(req: DisclosureRequest) -> list[dict[str, Any]]:
     return list(reversed(rows))
 
 
-def _form_for(action: str, req: DisclosureRequest, data=None) -> forms.Form:
+def _form_for(action: str, req: DisclosureRequest, data=None, files=None) -> forms.Form:
     form_class = ACTIONS[action].form
     if form_class is AnswerForm:
-        return AnswerForm(data, unit=req.unit)
+        return AnswerForm(data, files, unit=req.unit)
     if form_class is ExtendForm:
         return ExtendForm(data, max_days=req.rules.get("max_extension_days", 0) - req.extension_days)
     return form_class(data)
@@ -216,6 +216,7 @@ def _run(action: str, req: DisclosureRequest, user, data: dict[str, Any]) -> Non
                 reason=data["reason"],
                 draft_node=data["draft_node"],
                 draft_title=data["draft_title"],
+                attachments=data["attachments"],
             )
         case "file":
             request_file(request=req, actor=user, note=data["note"])
@@ -230,7 +231,8 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in available_actions(req):
         messages.error(request, f"申请当前状态为“{req.get_status_display()}”，不能{ACTIONS[action].label}。")
         return redirect("participation_admin:request_detail", pk=req.pk)
-    form = _form_for(action, req, request.POST if request.method == "POST" else None)
+    posted = request.method == "POST"
+    form = _form_for(action, req, request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         try:
             _run(action, req, request.user, form.cleaned_data)
@@ -249,6 +251,14 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         deadlines=request_deadlines(req),
     )
     return render(request, "participation/admin/request_action.html", context)
+
+
+def request_attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    """A file of the answer, for the unit's handlers (and supervisors) only."""
+    from .views import attachment_response
+
+    req = _handled_request(request, pk)
+    return attachment_response(get_object_or_404(req.answer_attachments, pk=attachment_id))
 
 
 # --- feedback ---------------------------------------------------------------------------------
@@ -328,6 +338,7 @@ def feedback_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 admin_urlpatterns = [
     path("requests/", request_index, name="request_index"),
     path("requests/<id:pk>/", request_detail, name="request_detail"),
+    path("requests/<id:pk>/files/<id:attachment_id>/", request_attachment, name="request_attachment"),
     path("requests/<id:pk>/<slug:action>/", request_action, name="request_action"),
     path("feedback/", feedback_index, name="feedback_index"),
     path("feedback/<id:pk>/", feedback_detail, name="feedback_detail"),

@@ -45,6 +45,7 @@ class EventAction(models.TextChoices):
     ITEM_DRAFTED = "item_drafted", "生成公开事项草稿"
     FILED = "filed", "报上级备案"
     NOTE = "note", "办理备注"
+    CODE_RESENT = "code_resent", "重新发送查询码"
 
 
 class FeedbackKind(models.TextChoices):

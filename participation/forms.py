@@ -131,6 +131,19 @@ class StatusCheckForm(forms.Form):
         )
 
 
+class ResendCodeForm(HoneypotMixin):
+    tracking_number = Text(label="申请编号", max_length=20)
+    email = forms.EmailField(
+        label="提交申请时填写的电子邮箱",
+        max_length=254,
+        error_messages={"required": "请填写电子邮箱。", "invalid": "请填写有效的电子邮箱，如 name@example.com。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tracking_number"].widget.attrs.update({"placeholder": "YSQ-2026-000123", "autocomplete": "off"})
+
+
 class ClarifyForm(forms.Form):
     text = Text(label="补正内容", max_length=REQUEST_TEXT_MAX, rows=6)
 
@@ -174,6 +187,28 @@ class ExtendForm(forms.Form):
         return days
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern); each is checked like every upload."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        from disclosure_pages.documents import upload_error
+
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        errors = [error for error in (upload_error(f) for f in cleaned) if error]
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
 class AnswerForm(forms.Form):
     outcome = forms.ChoiceField(label="答复结果", choices=Outcome.choices, widget=forms.RadioSelect)
     answer_text = Text(label="答复内容", max_length=REPLY_MAX, rows=8, help_text="申请人可在查询页面看到。")
@@ -192,6 +227,11 @@ class AnswerForm(forms.Form):
         help_text="予以公开或部分公开时，可在本单位三级目录下生成公开事项草稿，经审核审批后发布。",
     )
     draft_title = Text(label="公开事项标题", max_length=255, required=False)
+    attachments = MultipleFileField(
+        label="答复附件（可不选）",
+        required=False,
+        help_text="可选择多个文件（PDF、Word、Excel、图片等，每个不超过20 MB，最多10个）。仅申请人凭申请编号和查询码可以下载。",
+    )
 
     def __init__(self, *args, unit: UnitPage, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,6 +242,8 @@ class AnswerForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if len(cleaned.get("attachments") or []) > 10:
+            self.add_error("attachments", "答复附件最多10个。")
         outcome = cleaned.get("outcome")
         if outcome in OUTCOMES_NEEDING_REASON and not cleaned.get("reason"):
             self.add_error("reason", f"答复结果为“{Outcome(outcome).label}”时必须说明理由。")

@@ -246,6 +246,41 @@ class RequestEvent(models.Model):
         return self.actor.get_full_name() or self.actor.get_username()
 
 
+def private_storage():
+    """Answers' files: outside MEDIA_ROOT (never reachable by a URL of their own), served only
+    through the applicant's status page (number + code) and the handlers' admin."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.PARTICIPATION_PRIVATE_ROOT, base_url=None)
+
+
+def _answer_file_path(instance: AnswerAttachment, filename: str) -> str:
+    return f"answers/{timezone.localdate():%Y/%m}/{instance.request_id}/{filename}"
+
+
+class AnswerAttachment(models.Model):
+    """A file sent with the answer to a request (the disclosed document, a table, a scan)."""
+
+    request = models.ForeignKey(
+        DisclosureRequest, verbose_name="申请", on_delete=models.CASCADE, related_name="answer_attachments"
+    )
+    file = models.FileField("文件", upload_to=_answer_file_path, storage=private_storage, max_length=255)
+    name = models.CharField("文件名", max_length=255)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "答复附件"
+        verbose_name_plural = "答复附件"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Feedback(models.Model):
     """An opinion (意见建议) or a topic request (点题) on a unit or one of its items."""
 

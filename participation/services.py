@@ -11,25 +11,33 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from disclosure_pages.choices import PeriodType
+from disclosure_pages.documents import upload_error
 from disclosure_pages.models import CatalogNodePage, DisclosureItemPage, UnitPage
 from disclosure_pages.services import page_slug
 
 from .choices import OUTCOMES_NEEDING_REASON, EventAction, FeedbackKind, Outcome, PauseKind, RequestStatus
-from .models import DisclosureRequest, Feedback, RequestEvent
+from .models import AnswerAttachment, DisclosureRequest, Feedback, RequestEvent
 from .selectors import can_handle_unit, find_request, rule_set_for_unit
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
 TRACKING_PREFIX = "YSQ"
 DUMMY_HASH = "sha256$00000000000000000000000000000000$" + "0" * 64
+MAX_ANSWER_FILES = 10
+logger = logging.getLogger(__name__)
 
 
 class RequestError(ValidationError):
@@ -184,6 +192,11 @@ def request_refuse(*, request: DisclosureRequest, actor, reason: str, at: dateti
     request.refusal_reason = reason.strip()
     request.save(update_fields=["status", "refused_at", "refusal_reason"])
     _event(request, EventAction.REFUSED, actor=actor, at=at, text=reason.strip())
+    _mail_applicant(
+        request,
+        subject=f"【党务公开】您的依申请公开申请 {request.tracking_number} 不予受理",
+        lines=[f"您向{request.unit.display_name}提交的依申请公开申请（编号 {request.tracking_number}）不予受理，理由见查询页面。"],
+    )
     return request
 
 
@@ -202,6 +215,12 @@ def request_pause(
     if not reason.strip():
         raise RequestError("暂停计时必须说明原因（补正时写明需要补充的内容）。")
     _event(request, EventAction.PAUSED, actor=actor, at=_now(at), text=reason.strip(), pause_kind=kind)
+    if kind == PauseKind.CLARIFY:
+        _mail_applicant(
+            request,
+            subject=f"【党务公开】您的依申请公开申请 {request.tracking_number} 需要补正",
+            lines=[f"{request.unit.display_name}请您补充说明申请（编号 {request.tracking_number}）的内容，补正前暂停计时。请在查询页面查看需要补充的内容并提交补正。"],
+        )
     return request
 
 
@@ -267,9 +286,14 @@ def request_answer(
     reason: str = "",
     draft_node: CatalogNodePage | None = None,
     draft_title: str = "",
+    attachments: Sequence = (),
     at: datetime.datetime | None = None,
 ) -> DisclosureRequest:
-    """Answer the applicant; with `draft_node`, also start a draft disclosure item that then goes through review."""
+    """Answer the applicant; with `draft_node`, also start a draft disclosure item that then goes through review.
+
+    `attachments` (uploaded files) are checked like every upload (documents.upload_error) and kept
+    privately: only the applicant (number + code) and the unit's handlers can download them. An
+    applicant who gave an e-mail address is told, after the commit (the mail carries no code or answer)."""
     request = _refresh(request)
     _check_handler(actor, request)
     _check_status(request, RequestStatus.ACCEPTED)
@@ -280,6 +304,12 @@ def request_answer(
         raise RequestError("请填写答复内容。")
     if outcome in OUTCOMES_NEEDING_REASON and not reason.strip():
         raise RequestError(f"答复结果为“{Outcome(outcome).label}”时必须说明理由。")
+    if len(attachments) > MAX_ANSWER_FILES:
+        raise RequestError(f"答复附件最多{MAX_ANSWER_FILES}个。")
+    for uploaded in attachments:
+        error = upload_error(uploaded)
+        if error:
+            raise RequestError(error)
     at = _now(at)
     request.status = RequestStatus.ANSWERED
     request.answered_at = at
@@ -291,6 +321,12 @@ def request_answer(
             raise RequestError("只有“予以公开”或“部分公开”的答复才能生成公开事项。")
         request.disclosure_item = _draft_item(request, draft_node, draft_title, actor, at)
     request.save(update_fields=["status", "answered_at", "outcome", "answer_text", "outcome_reason", "disclosure_item"])
+    files = [
+        AnswerAttachment.objects.create(
+            request=request, file=uploaded, name=uploaded.name[:255], size=uploaded.size, uploaded_at=at, uploaded_by=actor
+        )
+        for uploaded in attachments
+    ]
     _event(
         request,
         EventAction.ANSWERED,
@@ -299,6 +335,15 @@ def request_answer(
         text=answer_text.strip(),
         outcome=outcome,
         reason=reason.strip(),
+        files=[attachment.name for attachment in files],
+    )
+    _mail_applicant(
+        request,
+        subject=f"【党务公开】您的依申请公开申请 {request.tracking_number} 已答复",
+        lines=[
+            f"您向{request.unit.display_name}提交的依申请公开申请（编号 {request.tracking_number}）已答复：{Outcome(outcome).label}。"
+            + (f"答复附有{len(files)}个文件。" if files else ""),
+        ],
     )
     if request.disclosure_item is not None:
         _event(
@@ -311,6 +356,61 @@ def request_answer(
             item_id=request.disclosure_item.pk,
         )
     return request
+
+
+# --- telling the applicant ------------------------------------------------------------------------
+
+
+def _status_url(request: DisclosureRequest) -> str:
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return f"{base}{reverse('participation:request_status')}?number={request.tracking_number}"
+
+
+def _mail_applicant(request: DisclosureRequest, *, subject: str, lines: list[str], code: str = "") -> bool:
+    """Mail the applicant after the commit, when an address was given. The mail says what happened
+    and where to look; the answer itself stays behind the number and code (a mailbox can be read by others)."""
+    address = request.contact_email.strip()
+    if not address:
+        return False
+    body = "\n".join(
+        [f"{request.applicant_name}：", "", *lines, ""]
+        + ([f"新的查询码：{code}（原查询码已失效，请妥善保存）", ""] if code else [])
+        + [f"查询办理进度：{_status_url(request)}", "（凭申请编号和查询码查看）", "", "党务公开平台（本邮件由系统发送，请勿回复）"]
+    )
+
+    def send() -> None:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
+        except Exception:  # the step has committed; the status page shows it anyway
+            logger.exception("申请人通知邮件发送失败：%s", request.tracking_number)
+
+    transaction.on_commit(send)
+    return True
+
+
+@transaction.atomic
+def request_resend_code(*, tracking_number: str, email: str) -> None:
+    """A forgotten query code: a new one goes to the address on file when number and address match.
+
+    The old code cannot be sent (only its hash is kept), so a new one replaces it. Nothing is
+    returned and the caller answers the same either way, so the form tells nobody whether a
+    number exists or which address it has."""
+    number = (tracking_number or "").strip().upper()
+    address = (email or "").strip()
+    request = DisclosureRequest.objects.select_for_update().filter(tracking_number=number).first()
+    code = new_secret_code()
+    if request is None or not address or request.contact_email.strip().lower() != address.lower():
+        hash_code(code)  # the same work as a match
+        return
+    request.secret_hash = hash_code(code)
+    request.save(update_fields=["secret_hash"])
+    _event(request, EventAction.CODE_RESENT, actor=None, at=timezone.now(), public=False)
+    _mail_applicant(
+        request,
+        subject=f"【党务公开】依申请公开申请 {request.tracking_number} 的查询码",
+        lines=[f"您申请重新发送申请（编号 {request.tracking_number}）的查询码。如非本人操作，请忽略本邮件，并使用下面的新查询码。"],
+        code=code,
+    )
 
 
 def _draft_item(request: DisclosureRequest, node: CatalogNodePage, title: str, actor, at) -> DisclosureItemPage:

@@ -9,7 +9,7 @@ locked out; status checks and clarifications count every attempt (they guard a s
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -20,14 +20,22 @@ from disclosure_pages.params import parse_id
 from disclosure_pages.selectors import can_view_item, paginate, under_live_ancestors
 
 from .choices import PauseKind
-from .forms import ClarifyForm, FeedbackForm, RequestForm, StatusCheckForm
-from .models import DisclosureRequest, Feedback
+from .forms import ClarifyForm, FeedbackForm, RequestForm, ResendCodeForm, StatusCheckForm
+from .models import AnswerAttachment, DisclosureRequest, Feedback
 from .selectors import find_request, published_feedback, request_deadlines
-from .services import RequestError, feedback_submit, request_clarify, request_submit, request_verify
+from .services import (
+    RequestError,
+    feedback_submit,
+    request_clarify,
+    request_resend_code,
+    request_submit,
+    request_verify,
+)
 
 NEW_REQUEST_KEY = "participation_new_request"
 VERIFIED_KEY = "participation_verified"
 NOT_FOUND = "申请编号或查询码不正确，或该申请不存在。请核对后重试。"
+RESENT = "如申请编号与您提交申请时填写的电子邮箱相符，新的查询码已发送到该邮箱，原查询码随即失效。请查收邮件（也请查看垃圾邮件）。"
 
 
 def _limited(request: HttpRequest, group: str, rate: str) -> bool:
@@ -146,6 +154,44 @@ def _render_detail(request: HttpRequest, found: DisclosureRequest, clarify_form:
         },
         status=status,
     )
+
+
+def request_resend(request: HttpRequest) -> HttpResponse:
+    """A forgotten code goes to the address on file. Every attempt counts against the limit, and the
+    answer is the same whether or not the number exists or the address matches."""
+    if request.method == "POST":
+        if _limited(request, "resend", settings.PARTICIPATION_RESEND_RATE):
+            return _too_many(request)
+        form = ResendCodeForm(request.POST)
+        if form.is_bot:
+            return render(request, "participation/request_resend.html", {"form": ResendCodeForm(), "sent": RESENT})
+        if form.is_valid():
+            request_resend_code(tracking_number=form.cleaned_data["tracking_number"], email=form.cleaned_data["email"])
+            return render(request, "participation/request_resend.html", {"form": ResendCodeForm(), "sent": RESENT})
+    else:
+        form = ResendCodeForm(initial={"tracking_number": request.GET.get("number", "")[:20]})
+    return render(request, "participation/request_resend.html", {"form": form})
+
+
+def attachment_response(attachment: AnswerAttachment) -> FileResponse:
+    """Always a download, never shown inline (the same headers as documents get)."""
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("文件不存在。") from error
+    response = FileResponse(handle, as_attachment=True, filename=attachment.name, content_type="application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def request_attachment(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
+    """A file of the answer: for the applicant who gave number and code in this session only."""
+    found = _verified(request, number)
+    if found is None:
+        raise Http404
+    return attachment_response(get_object_or_404(found.answer_attachments, pk=attachment_id))
 
 
 @require_POST

@@ -211,6 +211,10 @@ LOGIN_RATE = env_str("LOGIN_RATE", "10/m")
 PARTICIPATION_SUBMIT_RATE = env_str("PARTICIPATION_SUBMIT_RATE", "5/h")
 PARTICIPATION_FEEDBACK_RATE = env_str("PARTICIPATION_FEEDBACK_RATE", "5/h")
 PARTICIPATION_STATUS_RATE = env_str("PARTICIPATION_STATUS_RATE", "30/h")
+# Re-sending a forgotten query code (to the address on file), per address.
+PARTICIPATION_RESEND_RATE = env_str("PARTICIPATION_RESEND_RATE", "5/h")
+# Files of answers to requests: private, outside MEDIA_ROOT.
+PARTICIPATION_PRIVATE_ROOT = Path(env_str("PARTICIPATION_PRIVATE_ROOT", str(VAR_DIR / "private")))
 # Seconds anonymous public pages stay cached (0: off). Publishing retires the cache at once.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0)
 

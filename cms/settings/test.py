@@ -17,6 +17,7 @@ STORAGES = {
 # Per process, so that parallel test runs (and helpers on one machine) never share files.
 _TMP = Path(tempfile.mkdtemp(prefix="disclosure-test-"))
 MEDIA_ROOT = _TMP / "media"
+PARTICIPATION_PRIVATE_ROOT = _TMP / "private"
 SEARCH_EMBEDDED_PATH = _TMP / "search" / "index.sqlite3"
 ARCHIVE_STORAGE_ROOT = _TMP / "archive"
 ARCHIVE_WITNESS_FILE = ARCHIVE_STORAGE_ROOT / "signed-heads.jsonl"

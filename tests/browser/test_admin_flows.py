@@ -199,7 +199,11 @@ def test_supervisor_revokes_a_published_item_and_it_leaves_the_public_site(page,
     expect(page.locator(".messages")).to_contain_text(f"已撤消“{title}”")
     expect(page.locator("main")).to_contain_text(reason)
 
-    assert visitor.goto(public_url).status == 404
+    # The address keeps a 撤消说明 (410 Gone), not the withdrawn content (issue 12).
+    assert visitor.goto(public_url).status == 410
+    expect(visitor.locator("h1")).to_have_text("撤消说明")
+    expect(visitor.locator("main")).to_contain_text(reason)
+    expect(visitor.locator("body")).not_to_contain_text(title)
 
 
 # --- 3. an archivist's PDF ------------------------------------------------------------------------

@@ -34,7 +34,10 @@ def test_revocation_unpublishes_archives_logs_and_tells_the_editors(
     wj_item.refresh_from_db()
     assert not wj_item.live
     assert not public_items().filter(pk=wj_item.pk).exists()
-    assert client.get(url).status_code == 404
+    # Not a bare 404 any more: the address keeps the 撤消说明, without the withdrawn title (issue 12).
+    notice = client.get(url)
+    assert notice.status_code == 410
+    assert "分工信息有误" in notice.content.decode() and "有误的班子分工" not in notice.content.decode()
     entry = PageLogEntry.objects.get(page=wj_item, action=REVOKE_LOG_ACTION)
     assert entry.data["reason"] == "分工信息有误，已要求重新报送"
     assert entry.user == people["sg_supervisor"]
