@@ -12,6 +12,7 @@ from wagtail.models import WorkflowState
 
 from .models import DisclosureItemPage
 from .permissions import can_revoke
+from .signals import item_revoked
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ class RevokeItemAction:
 
     Seed 000: 各级组织部门可以查看本级及下级党务公开单位的公开信息，并有权撤消已发布的错误的党务公开信息。
 
-    In one transaction: the revocation is archived (archive.services.archive_revocation,
+    In one transaction: the revocation is announced (`item_revoked`, which the archive files
     while the live revision is still known), the item is unpublished through Wagtail's
     UnpublishPageAction (so `page_unpublished` fires and search drops it), a workflow
     still running on it is cancelled (an approval must not quietly bring it back), the
@@ -51,9 +52,11 @@ class RevokeItemAction:
     def execute(self):
         self.check()
         from .notifications import notify_revoked
-        from .workflow import archive_service
 
-        record = archive_service("archive_revocation")(item=self.item, user=self.user, reason=self.reason)
+        # The archive files the revocation while the live revision is still known; a receiver
+        # that fails makes the whole revocation fail (the signal is sent inside this transaction).
+        responses = item_revoked.send(sender=DisclosureItemPage, item=self.item, user=self.user, reason=self.reason)
+        record = next((answer for _, answer in responses if answer is not None), None)
         revision = self.item.live_revision
         UnpublishPageAction(self.item, user=self.user, log_action=False).execute(skip_permission_checks=True)
         for state in WorkflowState.objects.active().filter(

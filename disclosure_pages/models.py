@@ -684,5 +684,3 @@ class SupervisorReach(models.Model):
             raise ValidationError({"root": "监督范围必须是行政区域或公开单位。"})
 
 
-# Workflow tasks and task states live in workflow.py; imported here so that Django registers them.
-from .workflow import LeaderApprovalTask, LeaderApprovalTaskState, ReviewTask, ReviewTaskState  # noqa: E402,F401

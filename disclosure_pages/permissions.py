@@ -522,7 +522,7 @@ OBJECT_RULES: dict[str, ObjectRule] = {
     "participation.disclosurerequest": ObjectRule(_unit_path, HANDLERS, HANDLERS),
     "participation.feedback": ObjectRule(_unit_path, HANDLERS, HANDLERS),
     "archive.archiverecord": ObjectRule(_unit_path, frozenset({"supervisor"}), frozenset(), ARCHIVIST_PERMISSION),
-    "archive.approvalform": ObjectRule(_item_path, HANDLERS, frozenset(), ARCHIVIST_PERMISSION),
+    "review.approvalform": ObjectRule(_item_path, HANDLERS, frozenset(), ARCHIVIST_PERMISSION),
 }
 
 

@@ -449,37 +449,3 @@ def roles_sync(*, user_id: int | None = None) -> dict[str, int]:
     if to_remove:
         group.user_set.remove(*User.objects.filter(pk__in=to_remove))
     return {"added": len(to_add), "removed": len(to_remove)}
-
-
-@transaction.atomic
-def workflow_install():
-    """Create 党务公开审批流程 (审核 → 审批) and assign it to the portal home page. Idempotent.
-
-    Only DisclosureItemPage is moderated: the structure pages' get_workflow() is None.
-    """
-    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
-
-    from .models import PortalHomePage
-    from .workflow import LEADER_TASK_NAME, REVIEW_TASK_NAME, WORKFLOW_NAME, LeaderApprovalTask, ReviewTask
-
-    review = ReviewTask.objects.filter(name=REVIEW_TASK_NAME).first() or ReviewTask.objects.create(
-        name=REVIEW_TASK_NAME
-    )
-    leader = LeaderApprovalTask.objects.filter(name=LEADER_TASK_NAME).first() or LeaderApprovalTask.objects.create(
-        name=LEADER_TASK_NAME
-    )
-    for task in (review, leader):
-        if not task.active:
-            task.active = True
-            task.save(update_fields=["active"])
-    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first() or Workflow.objects.create(name=WORKFLOW_NAME)
-    if not workflow.active:
-        workflow.active = True
-        workflow.save(update_fields=["active"])
-    for order, task in enumerate((review, leader)):
-        WorkflowTask.objects.update_or_create(workflow=workflow, task=task, defaults={"sort_order": order})
-    WorkflowTask.objects.filter(workflow=workflow).exclude(task__in=[review, leader]).delete()
-    home = PortalHomePage.objects.first()
-    if home is not None:
-        WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
-    return workflow

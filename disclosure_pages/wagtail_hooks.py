@@ -21,7 +21,6 @@ from .selectors import is_item_page, public_items
 from .services import IMPORT_LOG_ACTION
 from .views import ItemCompareView, ItemHistoryView, ItemRevokeView
 from .viewsets import RolesViewSetGroup
-from .workflow import SKIP_LOG_ACTION
 
 
 @hooks.register("register_log_actions")
@@ -159,7 +158,6 @@ def move_only_what_the_user_may_move(request, page, destination):
 @hooks.register("register_log_actions")
 def register_workflow_actions(actions):
     actions.register_action(REVOKE_LOG_ACTION, "撤消", "撤消（组织部门）")
-    actions.register_action(SKIP_LOG_ACTION, "审批环节跳过", "审批环节跳过（无需主要负责人审批）")
 
 
 @hooks.register("register_admin_urls")
@@ -252,17 +250,3 @@ def chooser_shows_what_the_user_may_see(pages, request):
         return pages
     explorable = policy_registry.get_by_type(Page).explorable_instances(user)
     return pages.filter(Q(pk__in=explorable.values("pk")) | Q(pk__in=public_items().values("pk")))
-
-
-# --- the proposer's part of the approval form ---------------------------------------------------
-
-
-@hooks.register("after_create_page")
-@hooks.register("after_edit_page")
-def record_proposal(request, page):
-    """The proposer's 初步公开意见 / 初步保密意见 typed on the 审批表 tab go to the open approval form."""
-    proposal = getattr(page, "_approval_proposal", None)
-    if proposal is not None and page.pk:
-        from .workflow import archive_service
-
-        archive_service("approval_form_record_proposal")(item=page.specific, **proposal)

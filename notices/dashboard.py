@@ -81,7 +81,7 @@ class MyTasksPanel(DashboardPanel):
     order = 60
 
     def rows(self) -> list[TaskRow]:
-        from disclosure_pages.workflow import LeaderApprovalTask, ReviewTask
+        from review.models import LeaderApprovalTask, ReviewTask
 
         user = self.request.user
         rows = []
@@ -209,7 +209,7 @@ class MyReturnedItemsPanel(DashboardPanel):
     def rows(self) -> list[ReturnedRow]:
         from disclosure_pages.choices import Role
         from disclosure_pages.permissions import roles_for
-        from disclosure_pages.workflow import page_ids_under
+        from review.selectors import page_ids_under
 
         user = self.request.user
         paths = roles_for(user).unit_paths(Role.EDITOR)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from disclosure_pages.models import CatalogNodePage, DisclosureItemPage, PortalHomePage, SupervisorReach, UnitMembership
 from disclosure_pages.permissions import UNIT_USERS_GROUP, can_revoke
 from disclosure_pages.selectors import find_unit
-from disclosure_pages.workflow import WORKFLOW_NAME
+from review.models.workflow import WORKFLOW_NAME
 from tests.builders import make_item, make_user, node_for
 
 WJ = "韶关市/武江区/区委办"
