@@ -46,9 +46,9 @@ from .choices import Role
 
 STEPLEN = Page.steplen
 UNIT_USERS_GROUP = "单位用户"
-# The unit's staff (录入人, 审核人, 审批人): they work in the admin for their unit. Written here only;
-# archive, deadlines and participation import it.
-STAFF_ROLES = (Role.EDITOR, Role.REVIEWER, Role.LEADER)
+# The unit's staff (录入人, 审核人, 审批人, 保密审查人): they work in the admin for their unit. Written
+# here only; archive, deadlines, participation and review import it.
+STAFF_ROLES = (Role.EDITOR, Role.REVIEWER, Role.LEADER, Role.SECRECY)
 # The set Wagtail asks for "may this user use the page explorer at all"
 # (wagtail.admin.auth.user_has_any_page_permission, the explorer's IndexView).
 EXPLORE_ACTIONS = frozenset({"add", "change", "publish", "bulk_delete", "lock", "unlock"})

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 
 from .documents import unit_collection_sync
 from .models import SupervisorReach, UnitMembership, UnitPage
-from .services import roles_sync
+from .services import item_publish_interpretation, roles_sync
 
 
 @receiver([post_save, post_delete], sender=UnitMembership, dispatch_uid="disclosure_roles_membership")
@@ -18,3 +18,7 @@ def keep_unit_users_group(sender, instance, **kwargs):
 def keep_unit_collection(sender, instance, raw=False, **kwargs):
     if not raw:
         unit_collection_sync(instance)
+
+
+def publish_interpretation(sender, instance, revision, **kwargs):
+    item_publish_interpretation(item=instance, user=revision.user if revision is not None else None)

@@ -18,7 +18,7 @@ from .documents import inline_safe, may_read_file
 from .params import parse_id
 from .permissions import can_revoke, can_view_history
 from .selectors import is_item_page, public_items
-from .services import IMPORT_LOG_ACTION
+from .services import IMPORT_LOG_ACTION, INTERPRETATION_LOG_ACTION
 from .views import ItemCompareView, ItemHistoryView, ItemRevokeView
 from .viewsets import RolesViewSetGroup
 
@@ -26,6 +26,7 @@ from .viewsets import RolesViewSetGroup
 @hooks.register("register_log_actions")
 def register_import_action(actions):
     actions.register_action(IMPORT_LOG_ACTION, "历史导入并发布", "历史导入并发布")
+    actions.register_action(INTERPRETATION_LOG_ACTION, "随文件同步发布", "政策解读随文件同步发布")
 
 
 @hooks.register("before_serve_document")

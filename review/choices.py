@@ -89,4 +89,11 @@ def approval_labels(snapshot: dict) -> dict[str, str]:
         "requirement_label": label(DisclosureRequirement, snapshot.get("requirement")),
         "method_label": label(DisclosureMethod, snapshot.get("method")),
         "platforms_label": "、".join(label(Platform, value) for value in snapshot.get("platforms") or []),
+        "secrecy_officer_opinion_label": label(SecrecyOpinion, snapshot.get("secrecy_officer_opinion")),
+        "secrecy_office_opinion_label": label(SecrecyOpinion, snapshot.get("secrecy_office_opinion")),
+        "countersignature_rows": [
+            {**row, "opinion_label": label(DiscloseOpinion, row.get("opinion"))}
+            for row in snapshot.get("countersignatures") or []
+            if isinstance(row, dict)
+        ],
     }

@@ -35,6 +35,21 @@ def _opinion(label: str, choices, help_text: str = "", initial=None) -> forms.Ch
     )
 
 
+def interpretation_errors(action: str, data: dict[str, Any]) -> dict[str, str]:
+    """第三十条: no approval of a document whose node needs a 政策解读 before one is attached."""
+    if action != "approve":
+        return {}
+    task_state = TaskState.objects.filter(pk=data.get("screened_task_state") or 0).first()
+    if task_state is None:
+        return {}
+    from disclosure_pages.services import interpretation_missing
+
+    from .models.workflow import item_of
+
+    message = interpretation_missing(item_of(task_state))
+    return {"__all__": message} if message else {}
+
+
 def review_errors(
     action: str, data: dict[str, Any], *, public: bool, findings: list[prescreen.Finding]
 ) -> dict[str, str]:
@@ -48,6 +63,8 @@ def review_errors(
         errors["__all__"] = "公开意见为“不同意”或保密审核为“不通过”“需脱密处理”时，请选择“退回修改”。"
     if action == "reject" and agrees:
         errors["__all__"] = "公开意见为“同意”且保密审核“通过”时，请选择“审核通过”。"
+    if action == "approve":
+        errors.update(routing_errors(data))
     if action == "approve" and public and findings:
         if not data.get("prescreen_confirmed"):
             errors["prescreen_confirmed"] = (
@@ -107,6 +124,8 @@ class ReviewActionForm(forms.Form):
         for field, message in review_errors(self.action, data, public=public, findings=findings).items():
             if field not in self.errors:  # a required field already says so
                 self.add_error(None if field == "__all__" else field, message)
+        for message in interpretation_errors(self.action, data).values():
+            self.add_error(None, message)
         return data
 
 
@@ -128,6 +147,8 @@ class LeaderActionForm(forms.Form):
     """审批 (主要负责人): 主要领导意见 + 理由."""
 
     action = "approve"
+    # The dialog's template names the task state (see ReviewActionForm), for the 政策解读 check.
+    screened_task_state = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     opinion = _opinion("主要领导意见", LeaderOpinion.choices, initial=LeaderOpinion.AGREE)
     reason = _required_text("理由")
@@ -137,6 +158,8 @@ class LeaderActionForm(forms.Form):
         for field, message in leader_errors(self.action, data).items():
             if field not in self.errors:
                 self.add_error(None if field == "__all__" else field, message)
+        for message in interpretation_errors(self.action, data).values():
+            self.add_error(None, message)
         return data
 
 
@@ -155,3 +178,161 @@ def leader_errors(action: str, data: dict[str, Any]) -> dict[str, str]:
     if action == "reject" and data.get("opinion") != LeaderOpinion.DISAGREE:
         errors["__all__"] = "主要领导意见为“同意”时，请选择“审批同意”。"
     return errors
+
+
+# --- 审核: who else must act (区保密办, 会签) -------------------------------------------------------
+
+
+def _unit_choices():
+    from disclosure_pages.models import UnitPage
+
+    return UnitPage.objects.order_by("path")
+
+
+class UnitsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        # 武江区·区委办, with the regions' titles read once for the whole list.
+        if not hasattr(self, "_regions"):
+            from disclosure_pages.models import RegionPage
+
+            self._regions = dict(RegionPage.objects.values_list("path", "title"))
+        region = self._regions.get(obj.path[: -obj.steplen], "")
+        return f"{region}·{obj.title}" if region else obj.title
+
+
+def _add_routing_fields(form_class) -> None:
+    form_class.base_fields["request_secrecy_office"] = forms.BooleanField(
+        label="报区保密办审查",
+        required=False,
+        help_text="《中共惠农区委党务公开若干制度（试行）》第十七条：区保密办协同负责信息发布保密工作的监督和指导。"
+        "自动预审发现密级标志的事项一律报区保密办审查。",
+    )
+    form_class.base_fields["secrecy_office_request_reason"] = forms.CharField(
+        label="报区保密办审查的原因", required=False, widget=REASON_WIDGET
+    )
+
+
+_add_routing_fields(ReviewActionForm)
+ReviewActionForm.base_fields["countersign_units"] = UnitsField(
+    label="会签部门",
+    queryset=_unit_choices(),
+    required=False,
+    widget=forms.SelectMultiple(attrs={"size": 6}),
+    help_text="《中共惠农区委党务公开若干制度（试行）》第十六条：公开信息涉及其他党务公开责任部门（单位）的，经对方确认后发布。"
+    "选择的每个部门的分管负责人都须会签同意。",
+)
+
+
+def routing_errors(data: dict[str, Any]) -> dict[str, str]:
+    if data.get("request_secrecy_office") and not (data.get("secrecy_office_request_reason") or "").strip():
+        return {"secrecy_office_request_reason": "报区保密办审查时，请说明原因。"}
+    return {}
+
+
+# --- 保密审查: the unit's 分管保密负责人, the 区保密办 -----------------------------------------------
+
+
+def secrecy_errors(action: str, data: dict[str, Any], *, office: bool) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not (data.get("secrecy_reason") or "").strip():
+        errors["secrecy_reason"] = "请填写保密审查理由。"
+    passed = data.get("secrecy_opinion") == SecrecyOpinion.PASS
+    if action == "approve" and not passed:
+        errors["__all__"] = "保密审查意见为“不通过”或“需脱密处理”时，请选择“退回修改”。"
+    if action == "reject" and passed:
+        errors["__all__"] = "保密审查意见为“通过”时，请选择“保密审查通过”。"
+    if not office:
+        errors.update(routing_errors(data))
+    return errors
+
+
+class SecrecyActionForm(forms.Form):
+    """保密审查 (分管保密负责人, 第二十六条（三）): 保密审查意见 + 理由; may send the item to the 区保密办."""
+
+    action = "approve"
+    office = False
+    # The dialog's template names the task state (see ReviewActionForm), for the 政策解读 check.
+    screened_task_state = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    secrecy_opinion = _opinion("保密审查意见", SecrecyOpinion.choices, initial=SecrecyOpinion.PASS)
+    secrecy_reason = _required_text("保密审查理由")
+
+    def clean(self):
+        data = super().clean()
+        for field, message in secrecy_errors(self.action, data, office=self.office).items():
+            if field not in self.errors:
+                self.add_error(None if field == "__all__" else field, message)
+        for message in interpretation_errors(self.action, data).values():
+            self.add_error(None, message)
+        return data
+
+
+_add_routing_fields(SecrecyActionForm)
+
+
+class SecrecyRejectForm(SecrecyActionForm):
+    action = "reject"
+
+    secrecy_opinion = _opinion(
+        "保密审查意见", SecrecyOpinion.choices, help_text="选择“不通过”或“需脱密处理”时，请在理由中写明需删改的内容。"
+    )
+
+
+class OfficeActionForm(SecrecyActionForm):
+    """保密审查 (区保密办, 第十七条): 区保密办意见 + 理由."""
+
+    office = True
+    secrecy_opinion = _opinion("区保密办意见", SecrecyOpinion.choices, initial=SecrecyOpinion.PASS)
+    secrecy_reason = _required_text("区保密办意见理由")
+
+
+for _name in ("request_secrecy_office", "secrecy_office_request_reason"):
+    OfficeActionForm.base_fields.pop(_name, None)
+
+
+class OfficeRejectForm(OfficeActionForm):
+    action = "reject"
+
+    secrecy_opinion = _opinion(
+        "区保密办意见", SecrecyOpinion.choices, help_text="选择“不通过”或“需脱密处理”时，请在理由中写明需删改的内容。"
+    )
+
+
+# --- 会签 -----------------------------------------------------------------------------------------
+
+
+def countersign_errors(action: str, data: dict[str, Any]) -> dict[str, str]:
+    errors = {}
+    if not (data.get("reason") or "").strip():
+        errors["reason"] = "请填写会签理由。"
+    if action == "approve" and data.get("opinion") != DiscloseOpinion.AGREE:
+        errors["__all__"] = "会签意见为“不同意”时，请选择“不同意，退回”。"
+    if action == "reject" and data.get("opinion") != DiscloseOpinion.DISAGREE:
+        errors["__all__"] = "会签意见为“同意”时，请选择“会签同意”。"
+    return errors
+
+
+class CountersignActionForm(forms.Form):
+    """会签 (第十六条): the concerned department's 分管负责人 agrees, or not, with a reason."""
+
+    action = "approve"
+    # The dialog's template names the task state (see ReviewActionForm), for the 政策解读 check.
+    screened_task_state = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    opinion = _opinion("会签意见", DiscloseOpinion.choices, initial=DiscloseOpinion.AGREE)
+    reason = _required_text("会签理由")
+
+    def clean(self):
+        data = super().clean()
+        for field, message in countersign_errors(self.action, data).items():
+            if field not in self.errors:
+                self.add_error(None if field == "__all__" else field, message)
+        for message in interpretation_errors(self.action, data).values():
+            self.add_error(None, message)
+        return data
+
+
+class CountersignRejectForm(CountersignActionForm):
+    action = "reject"
+
+    opinion = _opinion("会签意见", DiscloseOpinion.choices, initial=DiscloseOpinion.DISAGREE)

@@ -17,11 +17,10 @@ from .models.workflow import item_of
 
 logger = logging.getLogger(__name__)
 
-ROLE_STEP = {Role.REVIEWER: "审核", Role.LEADER: "审批"}
+ROLE_STEP = {Role.REVIEWER: "审核", Role.LEADER: "审批", Role.SECRECY: "保密审查"}
 
 
 def notify_task_started(*, task_state, role: str, note: str = "") -> list[str]:
-
     item = item_of(task_state)
     step = ROLE_STEP.get(role, "处理")
     requested_by = task_state.workflow_state.requested_by
@@ -39,7 +38,6 @@ def notify_task_started(*, task_state, role: str, note: str = "") -> list[str]:
 
 
 def notify_rejected(*, task_state, user) -> list[str]:
-
     item = item_of(task_state)
     # The submitter already gets Wagtail's own rejection mail (with the same comment).
     skip = {user.pk if user else None, task_state.workflow_state.requested_by_id}
@@ -60,3 +58,20 @@ def notify_rejected(*, task_state, user) -> list[str]:
 
         notify([submitter], subject=subject, body=body, url=url, kind="returned", mail=False)
     return addresses
+
+
+def notify_people(*, task_state, people, step: str, note: str = "") -> list[str]:
+    """A step whose actors are not one role of the item's unit (区保密办, 会签 departments)."""
+    item = item_of(task_state)
+    people = list({someone.pk: someone for someone in people if someone.is_active}.values())
+    if not people:
+        logger.warning("“%s”待%s，但没有可以处理的人员。", item.title, step)
+    requested_by = task_state.workflow_state.requested_by
+    url = admin_url("wagtailadmin_pages:edit", item.pk)
+    body = (
+        f"公开事项“{item.title}”（{item.unit.title if item.unit else ''}）请您{step}。\n"
+        + (f"说明：{note}\n" if note else "")
+        + f"提交人：{person(requested_by)}\n"
+        f"审核审批页面：{url}\n"
+    )
+    return tell(f"【党务公开】待{step}：{item.title}", body, people, url=url, kind="task").addresses

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.models import Revision
 
-from disclosure_pages.models import DisclosureItemPage
+from disclosure_pages.models import DisclosureItemPage, UnitPage
 
 from .choices import (
     PLATFORM_SYNONYMS,
@@ -30,7 +31,7 @@ from .choices import (
     SecrecyOpinion,
     choice_value,
 )
-from .models import ApprovalForm
+from .models import ApprovalForm, Countersignature
 
 PLATFORM_SPLIT = re.compile(r"[、，,；;/\s]+|或|和|及")
 
@@ -134,6 +135,16 @@ DECISION_FIELDS = {
     "prescreen_reason": "",
     "prescreen_findings": [],
     "leader_requested": False,
+    "secrecy_officer": None,
+    "secrecy_officer_opinion": "",
+    "secrecy_officer_reason": "",
+    "secrecy_officer_at": None,
+    "secrecy_office_requested": False,
+    "secrecy_office_request_reason": "",
+    "secrecy_office_reviewer": None,
+    "secrecy_office_opinion": "",
+    "secrecy_office_reason": "",
+    "secrecy_office_at": None,
     "reviewer": None,
     "reviewer_opinion": "",
     "reviewed_on": None,
@@ -160,6 +171,9 @@ def approval_form_record_submission(*, item: DisclosureItemPage, user) -> Approv
     for name, value in DECISION_FIELDS.items():
         setattr(form, name, value)
     form.save()
+    # The departments to sign off are named again at each review (their rows keep a history).
+    for row in form.countersignatures.all():
+        row.delete()
     return form
 
 
@@ -210,6 +224,9 @@ def approval_form_record_review(
     prescreen_reason: str = "",
     prescreen_findings: list[dict] | None = None,
     leader_requested: bool = False,
+    request_secrecy_office: bool = False,
+    secrecy_office_request_reason: str = "",
+    countersign_units: Iterable[UnitPage] = (),
 ) -> ApprovalForm:
     """The reviewer (分管负责人) fills 公开意见, 保密审核 and signs 分管领导意见 with today's date.
 
@@ -231,12 +248,14 @@ def approval_form_record_review(
     form.prescreen_reason = (prescreen_reason or "").strip()
     form.prescreen_findings = list(prescreen_findings or [])
     form.leader_requested = bool(leader_requested)
+    _request_office(form, request_secrecy_office, secrecy_office_request_reason)
     form.reviewer = user
     verdict = "同意公开" if disclose == DiscloseOpinion.AGREE else "不同意公开"
     form.reviewer_opinion = f"{verdict}。{disclose_text}"
     form.reviewed_at = timezone.now()
     form.reviewed_on = timezone.localdate(form.reviewed_at)
     form.save()
+    _name_countersigners(form, item, countersign_units)
     return form
 
 
@@ -275,6 +294,79 @@ def approval_form_close(
     return form
 
 
+def _request_office(form: ApprovalForm, requested: bool, reason: str) -> None:
+    """报区保密办审查: once asked in a round (by the reviewer or the 分管保密负责人), it stays asked."""
+    text = (reason or "").strip()
+    if requested and not text:
+        raise ValidationError({"secrecy_office_request_reason": "报区保密办审查时，请说明原因。"})
+    if requested:
+        form.secrecy_office_requested = True
+        form.secrecy_office_request_reason = text
+
+
+def _name_countersigners(form: ApprovalForm, item: DisclosureItemPage, units: Iterable[UnitPage]) -> None:
+    own = item.unit
+    wanted = {unit.pk: unit for unit in units if own is None or unit.pk != own.pk}
+    for row in form.countersignatures.exclude(unit_id__in=wanted):
+        row.delete()
+    have = set(form.countersignatures.values_list("unit_id", flat=True))
+    for pk, unit in wanted.items():
+        if pk not in have:
+            Countersignature.objects.create(form=form, unit=unit)
+
+
+@transaction.atomic
+def approval_form_record_secrecy_review(
+    *, item: DisclosureItemPage, user, opinion: str, reason: str, request_office: bool = False, request_reason: str = ""
+) -> ApprovalForm:
+    """保密审查 by the unit's 分管保密负责人 (第二十六条（三）): opinion (pass/通过, fail/不通过,
+    declassify/需脱密处理) with its reason; may send the item to the 区保密办."""
+    decision = choice_value(SecrecyOpinion, opinion, field="secrecy_opinion")
+    text = _required_reason(reason, "secrecy_reason", "保密审查")
+    form = approval_form_for(item)
+    form.secrecy_officer = user
+    form.secrecy_officer_opinion = decision
+    form.secrecy_officer_reason = text
+    form.secrecy_officer_at = timezone.now()
+    _request_office(form, request_office, request_reason)
+    form.save()
+    return form
+
+
+@transaction.atomic
+def approval_form_record_office_review(*, item: DisclosureItemPage, user, opinion: str, reason: str) -> ApprovalForm:
+    """保密审查 by the 区保密办 (第十七条): opinion with its reason."""
+    decision = choice_value(SecrecyOpinion, opinion, field="secrecy_opinion")
+    text = _required_reason(reason, "secrecy_reason", "区保密办意见")
+    form = approval_form_for(item)
+    form.secrecy_office_reviewer = user
+    form.secrecy_office_opinion = decision
+    form.secrecy_office_reason = text
+    form.secrecy_office_at = timezone.now()
+    form.save()
+    return form
+
+
+@transaction.atomic
+def approval_form_record_countersignature(
+    *, countersignature: Countersignature, user, opinion: str, reason: str
+) -> ApprovalForm:
+    """One department's 会签 (第十六条): agree/同意 or disagree/不同意, with a reason; signed once."""
+    decision = choice_value(DiscloseOpinion, opinion, field="opinion")
+    text = _required_reason(reason, "reason", "会签")
+    row = Countersignature.objects.select_for_update().get(pk=countersignature.pk)
+    if row.opinion:
+        raise ValidationError(f"{row.unit.title}已会签，不能重复会签。")
+    row.opinion = decision
+    row.reason = text
+    row.signed_by = user
+    row.signed_at = timezone.now()
+    row.save()
+    form = approval_form_for(row.form.item)
+    form.save()  # a new version of the form, for the task state to point at
+    return form
+
+
 @transaction.atomic
 def workflow_install():
     """Create 党务公开审批流程 (审核 → 审批) and assign it to the portal home page. Idempotent.
@@ -285,15 +377,31 @@ def workflow_install():
 
     from disclosure_pages.models import PortalHomePage
 
-    from .models.workflow import LEADER_TASK_NAME, REVIEW_TASK_NAME, WORKFLOW_NAME, LeaderApprovalTask, ReviewTask
+    from .models.workflow import (
+        COUNTERSIGN_TASK_NAME,
+        LEADER_TASK_NAME,
+        OFFICE_TASK_NAME,
+        REVIEW_TASK_NAME,
+        SECRECY_TASK_NAME,
+        WORKFLOW_NAME,
+        CountersignTask,
+        LeaderApprovalTask,
+        ReviewTask,
+        SecrecyOfficeTask,
+        SecrecyReviewTask,
+    )
 
-    review = ReviewTask.objects.filter(name=REVIEW_TASK_NAME).first() or ReviewTask.objects.create(
-        name=REVIEW_TASK_NAME
-    )
-    leader = LeaderApprovalTask.objects.filter(name=LEADER_TASK_NAME).first() or LeaderApprovalTask.objects.create(
-        name=LEADER_TASK_NAME
-    )
-    tasks = [review, leader]
+    # 审核 → 保密审查（分管保密负责人）→ 保密审查（区保密办）→ 会签 → 审批; each later step is skipped
+    # (and says why in the item's history) when the item does not need it.
+    tasks = []
+    for model, name in (
+        (ReviewTask, REVIEW_TASK_NAME),
+        (SecrecyReviewTask, SECRECY_TASK_NAME),
+        (SecrecyOfficeTask, OFFICE_TASK_NAME),
+        (CountersignTask, COUNTERSIGN_TASK_NAME),
+        (LeaderApprovalTask, LEADER_TASK_NAME),
+    ):
+        tasks.append(model.objects.filter(name=name).first() or model.objects.create(name=name))
     for task in tasks:
         if not task.active:
             task.active = True

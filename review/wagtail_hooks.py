@@ -1,11 +1,12 @@
 from wagtail import hooks
 
-from .models.workflow import SKIP_LOG_ACTION
+from .models.workflow import COUNTERSIGN_LOG_ACTION, SKIP_LOG_ACTION
 
 
 @hooks.register("register_log_actions")
 def register_review_actions(actions):
-    actions.register_action(SKIP_LOG_ACTION, "审批环节跳过", "审批环节跳过（无需主要负责人审批）")
+    actions.register_action(SKIP_LOG_ACTION, "审批环节跳过", "审批环节跳过（无需此环节）")
+    actions.register_action(COUNTERSIGN_LOG_ACTION, "会签", "会签（相关部门）")
 
 
 @hooks.register("after_create_page")

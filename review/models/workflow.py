@@ -31,6 +31,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Cast
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from wagtail.log_actions import log
@@ -43,6 +44,14 @@ from ..choices import DiscloseOpinion, FormState, LeaderOpinion, Platform, Secre
 
 __all__ = [
     "ApprovalForm",
+    "Countersignature",
+    "CountersignTask",
+    "CountersignTaskState",
+    "SecrecyOfficeMember",
+    "SecrecyOfficeTask",
+    "SecrecyOfficeTaskState",
+    "SecrecyReviewTask",
+    "SecrecyReviewTaskState",
     "LeaderApprovalTask",
     "LeaderApprovalTaskState",
     "ReviewTask",
@@ -53,6 +62,9 @@ __all__ = [
 WORKFLOW_NAME = "党务公开审批流程"
 REVIEW_TASK_NAME = "审核（分管负责人）"
 LEADER_TASK_NAME = "审批（主要负责人）"
+SECRECY_TASK_NAME = "保密审查（分管保密负责人）"
+OFFICE_TASK_NAME = "保密审查（区保密办）"
+COUNTERSIGN_TASK_NAME = "会签（相关部门）"
 # The log action's name predates the review app; entries already written carry it.
 SKIP_LOG_ACTION = "disclosure_pages.workflow_skip"
 ACTION_TEMPLATE = "review/admin/workflow_action.html"
@@ -164,6 +176,37 @@ class ApprovalForm(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    # 保密审查 (第二十六条（三）): the unit's 分管保密负责人 reviews secrecy with the reviewer.
+    secrecy_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="分管保密负责人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    secrecy_officer_opinion = models.CharField(
+        "保密审查意见", max_length=12, choices=SecrecyOpinion.choices, blank=True
+    )
+    secrecy_officer_reason = models.TextField("保密审查理由", blank=True)
+    secrecy_officer_at = models.DateTimeField("保密审查时间", null=True, blank=True)
+    # 区保密办 (第十七条): when the pre-screen finds a classification mark, or a reviewer asks.
+    secrecy_office_requested = models.BooleanField("报区保密办审查", default=False)
+    secrecy_office_request_reason = models.TextField("报区保密办审查的原因", blank=True)
+    secrecy_office_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="区保密办审查人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    secrecy_office_opinion = models.CharField(
+        "区保密办意见", max_length=12, choices=SecrecyOpinion.choices, blank=True
+    )
+    secrecy_office_reason = models.TextField("区保密办意见理由", blank=True)
+    secrecy_office_at = models.DateTimeField("区保密办审查时间", null=True, blank=True)
+
     # 报主要负责人审批 and the pre-screen's findings at the review: part of the record of the decision.
     leader_requested = models.BooleanField("报主要负责人审批", default=False)
     prescreen_findings = models.JSONField("自动预审提示", default=list, blank=True)
@@ -253,6 +296,19 @@ class ApprovalForm(models.Model):
             "leader_on": day(self.leader_on),
             "leader_at": moment(self.leader_at),
             "leader_requested": self.leader_requested,
+            "secrecy_officer": person(self.secrecy_officer),
+            "secrecy_officer_opinion": self.secrecy_officer_opinion,
+            "secrecy_officer_reason": self.secrecy_officer_reason,
+            "secrecy_officer_at": moment(self.secrecy_officer_at),
+            "secrecy_office_requested": self.secrecy_office_requested,
+            "secrecy_office_request_reason": self.secrecy_office_request_reason,
+            "secrecy_office_reviewer": person(self.secrecy_office_reviewer),
+            "secrecy_office_opinion": self.secrecy_office_opinion,
+            "secrecy_office_reason": self.secrecy_office_reason,
+            "secrecy_office_at": moment(self.secrecy_office_at),
+            "countersignatures": [row.snapshot() for row in self.countersignatures.select_related("unit", "signed_by")]
+            if self.pk
+            else [],
             "columns": self.columns(),
         }
 
@@ -308,6 +364,11 @@ class ReviewTaskState(FormVersionMixin, TaskState):  # noqa: DJ008  (TaskState._
             rows.append(("自动预审提示", findings))
         if form.prescreen_confirmed:
             rows.append(("已核实", form.prescreen_reason))
+        if form.secrecy_office_requested and form.secrecy_office_request_reason and not form.secrecy_officer_id:
+            rows.append(("报区保密办审查", form.secrecy_office_request_reason))
+        units = [row.unit.title for row in ApprovalForm.objects.get(pk=form.id).countersignatures.select_related("unit")] if form.id else []
+        if units:
+            rows.append(("会签部门", "、".join(units)))
         return rows
 
 
@@ -440,6 +501,8 @@ class ReviewTask(UnitRoleTaskMixin, Task):
         errors = review_errors(action_name, kwargs, public=public, findings=findings)
         if errors:
             raise ValidationError(errors)
+        if action_name == "approve":
+            _check_interpretation(item)
         confirmed = bool(kwargs.get("prescreen_confirmed")) and bool(findings)
         form = approval_form_record_review(
             item=item,
@@ -452,6 +515,9 @@ class ReviewTask(UnitRoleTaskMixin, Task):
             prescreen_reason=(kwargs.get("prescreen_reason") or "").strip() if confirmed else "",
             prescreen_findings=[finding.as_dict() for finding in findings],
             leader_requested=bool(kwargs.get("request_leader_approval")),
+            request_secrecy_office=bool(kwargs.get("request_secrecy_office")) and action_name == "approve",
+            secrecy_office_request_reason=kwargs.get("secrecy_office_request_reason") or "",
+            countersign_units=kwargs.get("countersign_units") or () if action_name == "approve" else (),
         )
         task_state.form_version = latest_form_version(form)
         comment = "；".join(f"{label}：{text}" for label, text in task_state.decision_rows(form))
@@ -465,7 +531,92 @@ class ReviewTask(UnitRoleTaskMixin, Task):
             notify_rejected(task_state=task_state, user=user)
 
 
-class LeaderApprovalTask(UnitRoleTaskMixin, Task):
+class AfterReviewTaskMixin:
+    """A step after 审核: skipped (with a log entry saying why) when not needed, and, when the
+    editor changed the item after a rejection here, the change is reviewed again first."""
+
+    def skip_note(self, workflow_state) -> str:
+        """Why this step is not needed ("" when it is)."""
+        return ""
+
+    def start(self, workflow_state, user=None):
+        review = LeaderApprovalTask.last_review(workflow_state)
+        if review is not None and review.finished_at and _changed_since(workflow_state, review):
+            review_task = ReviewTask.objects.filter(workflow_tasks__workflow=workflow_state.workflow).first()
+            if review_task is not None:
+                return review_task.start(workflow_state, user=user)
+        note = self.skip_note(workflow_state)
+        if note:
+            return self.skip(workflow_state, user=user, note=note)
+        task_state = super().start(workflow_state, user=user)
+        self.notify_started(task_state, note=self.start_note(workflow_state))
+        return task_state
+
+    def start_note(self, workflow_state) -> str:
+        return ""
+
+    def skip(self, workflow_state, user=None, note: str = "") -> TaskState:
+        """Record the task as skipped: Wagtail then moves on (to the next step, or finishes and publishes)."""
+        item = workflow_state.content_object.specific
+        revision = item.get_latest_revision()
+        task_state = self.get_task_state_class()(
+            workflow_state=workflow_state,
+            task=self,
+            revision=revision,
+            status=TaskState.STATUS_SKIPPED,
+            finished_at=timezone.now(),
+            comment=note,
+        )
+        task_state.save()
+        log(
+            instance=item,
+            action=SKIP_LOG_ACTION,
+            user=user,
+            revision=revision,
+            data={
+                "workflow": {"id": workflow_state.workflow_id, "title": workflow_state.workflow.name},
+                "task": {"id": self.pk, "title": self.name},
+                "task_state_id": task_state.pk,
+                "comment": note,
+            },
+        )
+        return task_state
+
+
+def _changed_since(workflow_state, review: TaskState) -> bool:
+    obj = workflow_state.content_object
+    return Revision.objects.filter(
+        base_content_type=obj.get_base_content_type(),
+        object_id=str(obj.pk),
+        created_at__gt=review.finished_at,
+    ).exists()
+
+
+def _check_interpretation(item) -> None:
+    from disclosure_pages.services import interpretation_missing
+
+    message = interpretation_missing(item)
+    if message:
+        raise ValidationError(message)
+
+
+def _decide(task_state, user, action_name: str, form, item) -> None:
+    """Approve or reject the task state with the decision's rows as its comment (Wagtail shows it)."""
+    if action_name == "approve":
+        _check_interpretation(item)
+    task_state.form_version = latest_form_version(form)
+    comment = "；".join(f"{label}：{text}" for label, text in task_state.decision_rows(form))
+    if action_name == "approve":
+        with approval_publishes(user, item):
+            task_state.approve(user=user, comment=comment)
+    else:
+        task_state.reject(user=user, comment=comment)
+        from ..notifications import notify_rejected
+
+        notify_rejected(task_state=task_state, user=user)
+
+
+class LeaderApprovalTask(AfterReviewTaskMixin, UnitRoleTaskMixin, Task):
     """审批: a leader (主要负责人) of the item's unit, for important items; skipped otherwise."""
 
     role = Role.LEADER
@@ -511,56 +662,13 @@ class LeaderApprovalTask(UnitRoleTaskMixin, Task):
             return "审核人要求报主要负责人审批"
         return ""
 
-    def start(self, workflow_state, user=None):
-        review = self.last_review(workflow_state)
-        if review is not None and review.finished_at and self._changed_since(workflow_state, review):
-            # The editor changed the item after a rejection here: review it again first.
-            review_task = ReviewTask.objects.filter(workflow_tasks__workflow=workflow_state.workflow).first()
-            if review_task is not None:
-                return review_task.start(workflow_state, user=user)
-        why = self.why_needed(workflow_state)
-        if why:
-            task_state = super().start(workflow_state, user=user)
-            self.notify_started(task_state, note=f"须主要负责人审批：{why}。")
-            return task_state
-        return self.skip(workflow_state, user=user)
+    def skip_note(self, workflow_state) -> str:
+        if self.why_needed(workflow_state):
+            return ""
+        return "目录未标注为重要信息，审核人未要求报批：无需主要负责人审批，自动跳过。"
 
-    @staticmethod
-    def _changed_since(workflow_state, review: ReviewTaskState) -> bool:
-        obj = workflow_state.content_object
-        return Revision.objects.filter(
-            base_content_type=obj.get_base_content_type(),
-            object_id=str(obj.pk),
-            created_at__gt=review.finished_at,
-        ).exists()
-
-    def skip(self, workflow_state, user=None) -> TaskState:
-        """Record the task as skipped: Wagtail then moves on (here: finishes and publishes)."""
-        note = "目录未标注为重要信息，审核人未要求报批：无需主要负责人审批，自动跳过。"
-        item = workflow_state.content_object.specific
-        revision = item.get_latest_revision()
-        task_state = self.get_task_state_class()(
-            workflow_state=workflow_state,
-            task=self,
-            revision=revision,
-            status=TaskState.STATUS_SKIPPED,
-            finished_at=timezone.now(),
-            comment=note,
-        )
-        task_state.save()
-        log(
-            instance=item,
-            action=SKIP_LOG_ACTION,
-            user=user,
-            revision=revision,
-            data={
-                "workflow": {"id": workflow_state.workflow_id, "title": workflow_state.workflow.name},
-                "task": {"id": self.pk, "title": self.name},
-                "task_state_id": task_state.pk,
-                "comment": note,
-            },
-        )
-        return task_state
+    def start_note(self, workflow_state) -> str:
+        return f"须主要负责人审批：{self.why_needed(workflow_state)}。"
 
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
@@ -576,13 +684,393 @@ class LeaderApprovalTask(UnitRoleTaskMixin, Task):
         if errors:
             raise ValidationError(errors)
         form = approval_form_record_leader(item=item, user=user, opinion=kwargs["opinion"], reason=kwargs["reason"])
-        task_state.form_version = latest_form_version(form)
-        comment = "；".join(f"{label}：{text}" for label, text in task_state.decision_rows(form))
-        if action_name == "approve":
-            with approval_publishes(user, item):
-                task_state.approve(user=user, comment=comment)
-        else:
-            task_state.reject(user=user, comment=comment)
-            from ..notifications import notify_rejected
+        _decide(task_state, user, action_name, form, item)
 
-            notify_rejected(task_state=task_state, user=user)
+
+# --- 保密审查: the unit's 分管保密负责人, the 区保密办 ------------------------------------------------
+
+
+class SecrecyReviewTaskState(FormVersionMixin, TaskState):  # noqa: DJ008  (TaskState.__str__)
+    class Meta:
+        verbose_name = "保密审查记录（分管保密负责人）"
+        verbose_name_plural = "保密审查记录（分管保密负责人）"
+
+    def decision_rows(self, form) -> list[tuple[str, str]]:
+        rows = []
+        if form.secrecy_officer_opinion:
+            rows.append(
+                ("保密审查意见", f"{_choice_label(SecrecyOpinion, form.secrecy_officer_opinion)}。理由：{form.secrecy_officer_reason}")
+            )
+        if form.secrecy_office_requested and form.secrecy_office_request_reason:
+            rows.append(("报区保密办审查", form.secrecy_office_request_reason))
+        return rows
+
+
+class SecrecyReviewTask(AfterReviewTaskMixin, UnitRoleTaskMixin, Task):
+    """保密审查 (《中共惠农区委党务公开若干制度（试行）》第二十六条（三）): the unit's 分管保密负责人,
+    after the reviewer; skipped where the unit names none (the reviewer's 保密审核 then stands alone)."""
+
+    role = Role.SECRECY
+    task_state_class = SecrecyReviewTaskState
+
+    class Meta:
+        verbose_name = "党务公开保密审查（分管保密负责人）"
+        verbose_name_plural = "党务公开保密审查（分管保密负责人）"
+
+    @classmethod
+    def get_description(cls):
+        return "由事项所属单位分管保密工作的负责人协同进行保密审查，填写保密审查意见和理由；可报区保密办审查。"
+
+    def skip_note(self, workflow_state) -> str:
+        from disclosure_pages.selectors import unit_users_with_role
+
+        if unit_users_with_role(workflow_state.content_object, self.role).exists():
+            return ""
+        return "本单位未另设分管保密负责人，保密审查由分管负责人在审核时一并完成：自动跳过。"
+
+    def get_actions(self, obj, user):
+        if self.holds_role(obj, user):
+            return [("reject", "退回修改", True), ("approve", "保密审查通过", True)]
+        return []
+
+    def get_form_for_action(self, action):
+        from ..forms import SecrecyActionForm, SecrecyRejectForm
+
+        return {"approve": SecrecyActionForm, "reject": SecrecyRejectForm}.get(action, super().get_form_for_action(action))
+
+    @transaction.atomic
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name not in ("approve", "reject"):
+            return super().on_action(task_state, user, action_name, **kwargs)
+        from ..forms import secrecy_errors
+        from ..services import approval_form_record_secrecy_review
+
+        item = item_of(task_state)
+        if not self.holds_role(item, user):
+            raise PermissionDenied("只有本单位的分管保密负责人可以进行保密审查。")
+        errors = secrecy_errors(action_name, kwargs, office=False)
+        if errors:
+            raise ValidationError(errors)
+        form = approval_form_record_secrecy_review(
+            item=item,
+            user=user,
+            opinion=kwargs["secrecy_opinion"],
+            reason=kwargs["secrecy_reason"],
+            request_office=bool(kwargs.get("request_secrecy_office")),
+            request_reason=kwargs.get("secrecy_office_request_reason") or "",
+        )
+        _decide(task_state, user, action_name, form, item)
+
+
+class SecrecyOfficeMember(models.Model):
+    """A reviewer of the 区保密办 (第十七条): reviews the secrecy of items of every unit in the region."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(
+        "disclosure_pages.RegionPage", verbose_name="所在地区", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "区保密办审查人"
+        verbose_name_plural = "区保密办审查人"
+        constraints = [models.UniqueConstraint(fields=["user", "region"], name="one_secrecy_office_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.region.title} 保密办：{self.user.get_full_name() or self.user.get_username()}"
+
+
+def office_regions(user) -> list[str]:
+    """Paths of the regions whose 区保密办 the user serves."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return list(SecrecyOfficeMember.objects.filter(user=user).values_list("region__path", flat=True))
+
+
+class SecrecyOfficeTaskState(FormVersionMixin, TaskState):  # noqa: DJ008  (TaskState.__str__)
+    class Meta:
+        verbose_name = "保密审查记录（区保密办）"
+        verbose_name_plural = "保密审查记录（区保密办）"
+
+    def decision_rows(self, form) -> list[tuple[str, str]]:
+        if not form.secrecy_office_opinion:
+            return []
+        return [("区保密办意见", f"{_choice_label(SecrecyOpinion, form.secrecy_office_opinion)}。理由：{form.secrecy_office_reason}")]
+
+
+CLASSIFICATION = "classification"  # prescreen.Kind.CLASSIFICATION (the models import no screening code)
+
+
+class SecrecyOfficeTask(AfterReviewTaskMixin, UnitRoleTaskMixin, Task):
+    """保密审查（区保密办）: when the pre-screen found a classification mark, or a reviewer asked;
+    by a reviewer of the 区保密办 of a region containing the item."""
+
+    role = "secrecy_office"
+    task_state_class = SecrecyOfficeTaskState
+
+    class Meta:
+        verbose_name = "党务公开保密审查（区保密办）"
+        verbose_name_plural = "党务公开保密审查（区保密办）"
+
+    @classmethod
+    def get_description(cls):
+        return "自动预审发现密级标志，或审核人、分管保密负责人要求时，报区保密办审查；其余事项自动跳过。"
+
+    def holds_role(self, obj, user) -> bool:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return False
+        return user.is_superuser or any(obj.path.startswith(path) for path in office_regions(user))
+
+    def why_needed(self, workflow_state) -> str:
+        from ..selectors import open_approval_form
+
+        form = open_approval_form(workflow_state.content_object)
+        if form is None:
+            return ""
+        if form.secrecy_office_requested:
+            return f"要求报区保密办审查：{form.secrecy_office_request_reason}" if form.secrecy_office_request_reason else "要求报区保密办审查"
+        marks = [f["value"] for f in form.prescreen_findings or [] if f.get("kind") == CLASSIFICATION]
+        if marks:
+            return f"自动预审发现密级标志（{'、'.join(marks)}）"
+        return ""
+
+    def reviewers_exist(self, item) -> bool:
+        prefixes = [item.path[:n] for n in range(Page.steplen, len(item.path) + 1, Page.steplen)]
+        return SecrecyOfficeMember.objects.filter(region__path__in=prefixes, user__is_active=True).exists()
+
+    def skip_note(self, workflow_state) -> str:
+        why = self.why_needed(workflow_state)
+        if not why:
+            return "未发现密级标志，也无人要求报区保密办审查：自动跳过。"
+        if not self.reviewers_exist(workflow_state.content_object):
+            # Said loudly in the log: the step was needed and nobody could take it.
+            return f"{why}，但所在地区未设区保密办审查人：自动跳过，请组织部门设置。"
+        return ""
+
+    def start_note(self, workflow_state) -> str:
+        return f"须区保密办审查：{self.why_needed(workflow_state)}。"
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        from ..selectors import page_ids_under
+
+        in_progress = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+        if user.is_superuser:
+            return in_progress
+        paths = office_regions(user)
+        if not paths:
+            return TaskState.objects.none()
+        return in_progress.filter(
+            workflow_state__base_content_type=ContentType.objects.get_for_model(Page),
+            workflow_state__object_id__in=page_ids_under(paths),
+        )
+
+    def notify_started(self, task_state: TaskState, note: str = "") -> None:
+        from ..notifications import notify_people
+
+        item = item_of(task_state)
+        prefixes = [item.path[:n] for n in range(Page.steplen, len(item.path) + 1, Page.steplen)]
+        people = [m.user for m in SecrecyOfficeMember.objects.filter(region__path__in=prefixes).select_related("user")]
+        notify_people(task_state=task_state, people=people, step="保密审查（区保密办）", note=note)
+
+    def get_actions(self, obj, user):
+        if self.holds_role(obj, user):
+            return [("reject", "退回修改", True), ("approve", "保密审查通过", True)]
+        return []
+
+    def get_form_for_action(self, action):
+        from ..forms import OfficeActionForm, OfficeRejectForm
+
+        return {"approve": OfficeActionForm, "reject": OfficeRejectForm}.get(action, super().get_form_for_action(action))
+
+    @transaction.atomic
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name not in ("approve", "reject"):
+            return super().on_action(task_state, user, action_name, **kwargs)
+        from ..forms import secrecy_errors
+        from ..services import approval_form_record_office_review
+
+        item = item_of(task_state)
+        if not self.holds_role(item, user):
+            raise PermissionDenied("只有所在地区的区保密办审查人可以审查。")
+        errors = secrecy_errors(action_name, kwargs, office=True)
+        if errors:
+            raise ValidationError(errors)
+        form = approval_form_record_office_review(
+            item=item, user=user, opinion=kwargs["secrecy_opinion"], reason=kwargs["secrecy_reason"]
+        )
+        _decide(task_state, user, action_name, form, item)
+
+
+# --- 会签: the other departments the item concerns -------------------------------------------------
+
+
+class Countersignature(models.Model):
+    """One department's sign-off (会签) on an approval form (第十六条: 经对方确认后发布)."""
+
+    form = models.ForeignKey(ApprovalForm, verbose_name="审批表", on_delete=models.CASCADE, related_name="countersignatures")
+    unit = models.ForeignKey("disclosure_pages.UnitPage", verbose_name="会签部门", on_delete=models.PROTECT, related_name="+")
+    opinion = models.CharField("会签意见", max_length=10, choices=DiscloseOpinion.choices, blank=True)
+    reason = models.TextField("会签理由", blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="会签人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_at = models.DateTimeField("会签时间", null=True, blank=True)
+
+    history = HistoricalRecords(verbose_name="会签变更记录")
+
+    class Meta:
+        verbose_name = "会签"
+        verbose_name_plural = "会签"
+        ordering = ["unit__path"]
+        constraints = [models.UniqueConstraint(fields=["form", "unit"], name="one_countersignature_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.title}：{self.get_opinion_display() or '待会签'}"
+
+    def snapshot(self) -> dict[str, Any]:
+        user = self.signed_by
+        return {
+            "unit": self.unit.title,
+            "unit_id": self.unit_id,
+            "opinion": self.opinion,
+            "reason": self.reason,
+            "signed_by": (user.get_full_name() or user.get_username()) if user else "",
+            "signed_at": timezone.localtime(self.signed_at).isoformat(timespec="minutes") if self.signed_at else "",
+        }
+
+
+class CountersignTaskState(FormVersionMixin, TaskState):  # noqa: DJ008  (TaskState.__str__)
+    class Meta:
+        verbose_name = "会签记录"
+        verbose_name_plural = "会签记录"
+
+    def decision_rows(self, form) -> list[tuple[str, str]]:
+        return [
+            (f"会签（{row.unit.title}）", f"{row.get_opinion_display()}。理由：{row.reason}")
+            for row in form.countersignatures.select_related("unit")
+            if row.opinion
+        ]
+
+    @property
+    def opinion_rows(self) -> list[tuple[str, str]]:
+        # The sign-offs are rows of their own (Countersignature), renewed each round: the comment
+        # written at the decision holds them as they were.
+        return [tuple(part.split("：", 1)) if "：" in part else ("意见", part) for part in self.comment.split("；") if part]
+
+
+class CountersignTask(AfterReviewTaskMixin, UnitRoleTaskMixin, Task):
+    """会签: every department the reviewer named signs off, in parallel; all must agree."""
+
+    role = Role.REVIEWER  # the 分管负责人 of each department named (or its 主要负责人)
+    task_state_class = CountersignTaskState
+
+    class Meta:
+        verbose_name = "党务公开会签（相关部门）"
+        verbose_name_plural = "党务公开会签（相关部门）"
+
+    @classmethod
+    def get_description(cls):
+        return "公开信息涉及其他部门（单位）的，由审核人指定的各相关部门分管负责人会签，全部同意后方可发布；无会签部门时自动跳过。"
+
+    @staticmethod
+    def pending(item):
+        from ..selectors import open_approval_form
+
+        form = open_approval_form(item)
+        if form is None:
+            return Countersignature.objects.none()
+        return form.countersignatures.filter(opinion="")
+
+    @staticmethod
+    def signer_units(user) -> list[str]:
+        return roles_for(user).unit_paths(Role.REVIEWER, Role.LEADER)
+
+    def my_pending(self, obj, user):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return Countersignature.objects.none()
+        pending = self.pending(obj).select_related("unit")
+        if user.is_superuser:
+            return pending
+        return pending.filter(unit__path__in=self.signer_units(user))
+
+    def holds_role(self, obj, user) -> bool:
+        return self.my_pending(obj, user).exists()
+
+    def skip_note(self, workflow_state) -> str:
+        if self.pending(workflow_state.content_object).exists():
+            return ""
+        return "本事项不涉及其他部门（单位），无需会签：自动跳过。"
+
+    def start_note(self, workflow_state) -> str:
+        units = "、".join(row.unit.title for row in self.pending(workflow_state.content_object).select_related("unit"))
+        return f"须相关部门会签：{units}。"
+
+    def notify_started(self, task_state: TaskState, note: str = "") -> None:
+        from disclosure_pages.selectors import unit_users_with_role
+
+        from ..notifications import notify_people
+
+        people = []
+        for row in self.pending(item_of(task_state)).select_related("unit"):
+            people += list(unit_users_with_role(row.unit, Role.REVIEWER))
+        notify_people(task_state=task_state, people=people, step="会签", note=note)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        in_progress = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+        if user.is_superuser:
+            return in_progress
+        paths = self.signer_units(user)
+        if not paths:
+            return TaskState.objects.none()
+        item_ids = (
+            Countersignature.objects.filter(opinion="", unit__path__in=paths, form__state=FormState.OPEN)
+            .annotate(sid=Cast("form__item_id", output_field=models.CharField()))
+            .values("sid")
+        )
+        return in_progress.filter(
+            workflow_state__base_content_type=ContentType.objects.get_for_model(Page),
+            workflow_state__object_id__in=item_ids,
+        )
+
+    def get_actions(self, obj, user):
+        if self.holds_role(obj, user):
+            return [("reject", "不同意，退回", True), ("approve", "会签同意", True)]
+        return []
+
+    def get_form_for_action(self, action):
+        from ..forms import CountersignActionForm, CountersignRejectForm
+
+        return {"approve": CountersignActionForm, "reject": CountersignRejectForm}.get(
+            action, super().get_form_for_action(action)
+        )
+
+    @transaction.atomic
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name not in ("approve", "reject"):
+            return super().on_action(task_state, user, action_name, **kwargs)
+        from ..forms import countersign_errors
+        from ..services import approval_form_record_countersignature
+
+        item = item_of(task_state)
+        mine = self.my_pending(item, user).first()
+        if mine is None:
+            raise PermissionDenied("只有会签部门的分管负责人可以会签，且每个部门只会签一次。")
+        errors = countersign_errors(action_name, kwargs)
+        if errors:
+            raise ValidationError(errors)
+        form = approval_form_record_countersignature(
+            countersignature=mine, user=user, opinion=kwargs["opinion"], reason=kwargs["reason"]
+        )
+        if action_name == "reject" or not self.pending(item).exists():
+            # Parallel sign-offs: one refusal returns the item; the last agreement completes the step.
+            _decide(task_state, user, action_name, form, item)
+        else:
+            log(
+                instance=item,
+                action=COUNTERSIGN_LOG_ACTION,
+                user=user,
+                revision=task_state.revision,
+                data={"unit": mine.unit.title, "opinion": mine.opinion, "reason": mine.reason},
+            )
+
+
+COUNTERSIGN_LOG_ACTION = "review.countersign"
