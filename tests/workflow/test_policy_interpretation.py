@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from wagtail.models import PageLogEntry
 
 from archive.selectors import records_for_item
 from disclosure_pages.models import DisclosureItemPage
@@ -66,7 +67,10 @@ def test_document_and_interpretation_publish_together(client, people, policy_nod
     item.refresh_from_db()
     interpretation.refresh_from_db()
     assert item.live and interpretation.live
-    assert item.live_revision.created_at <= interpretation.live_revision.created_at
+    # Published in the document's publication, and the interpretation's history says so.
+    assert interpretation.last_published_at >= item.last_published_at
+    entry = PageLogEntry.objects.get(page=interpretation, action="disclosure_pages.publish_with_document")
+    assert entry.data["document"]["id"] == item.pk
     # Both are filed (each publication is archived).
     assert records_for_item(item).filter(kind="publication").count() == 1
     assert records_for_item(interpretation).filter(kind="publication").count() == 1

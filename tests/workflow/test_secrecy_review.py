@@ -183,3 +183,43 @@ def test_one_department_refusing_returns_the_item(client, hn, node):
     assert not item.live
     assert item.current_workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES
     assert Countersignature.objects.get(form__item=item).reason == "数据与我单位统计不符"
+
+
+def test_every_steps_opinion_is_in_the_approval_form_pdf(client, hn, node):
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from archive.pdf import approval_form_pdf
+
+    item = submitted(client, hn, node, title="审批表打印件")
+    client.force_login(hn["hn_reviewer"])
+    review(
+        client,
+        item,
+        request_secrecy_office="on",
+        secrecy_office_request_reason="请保密办把关",
+        countersign_units=[find_unit(PL).pk],
+    )
+    client.force_login(hn["hn_secrecy"])
+    secrecy(client, item, secrecy_reason="分管保密负责人已审查")
+    client.force_login(hn["hn_secrecy_office"])
+    act(client, item, "approve", secrecy_opinion="pass", secrecy_reason="区保密办已审查")
+    client.force_login(hn["pl_reviewer"])
+    countersign(client, item, reason="平罗县编办已确认")
+    item.refresh_from_db()
+    assert item.live
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "form.pdf"
+        path.write_bytes(approval_form_pdf(approval_forms_for_item(item).first()))
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    flat = "".join(text.split())
+    for expected in (
+        "初步公开意见",
+        "属于目录规定的公开内容",  # the reviewer's 公开意见
+        "分管保密负责人已审查",
+        "请保密办把关",
+        "区保密办已审查",
+        "平罗县编办已确认",
+    ):
+        assert expected in flat, expected
