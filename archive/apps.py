@@ -9,13 +9,20 @@ class ArchiveConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.signals import page_published
 
+        from disclosure_pages import providers
         from disclosure_pages.models import DisclosureItemPage
-        from disclosure_pages.signals import items_imported
+        from disclosure_pages.signals import item_revoked, items_created_published, items_imported
 
-        from . import checks, signal_handlers  # noqa: F401
+        from . import checks, history, signal_handlers  # noqa: F401
 
-        # No dispatch_uid-less duplicates: ready() may run twice in some test runners.
+        providers.register(providers.TIMELINE, history.timeline_entries)
+
+        # Synchronous receivers of signals sent inside the sender's transaction: a filing that
+        # fails makes the publication, revocation or import fail. dispatch_uid: ready() may run
+        # twice in some test runners.
         page_published.connect(
             signal_handlers.file_publication, sender=DisclosureItemPage, dispatch_uid="archive.file_publication"
         )
+        item_revoked.connect(signal_handlers.file_revocation, dispatch_uid="archive.file_revocation")
+        items_created_published.connect(signal_handlers.file_created_items, dispatch_uid="archive.file_created_items")
         items_imported.connect(signal_handlers.file_imported_items, dispatch_uid="archive.file_imported_items")

@@ -1,4 +1,4 @@
-"""The approval form (审批表) of each publication and the append-only archive (归档).
+"""The append-only archive (归档); each record links the approval form (审批表, review app) it closed.
 
 An ArchiveRecord is written once and never changed: save() refuses updates, delete()
 refuses, and the manager's update()/delete() raise. Each record carries the hash of
@@ -18,194 +18,11 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
-from disclosure_pages.choices import DisclosureMethod, DisclosureRequirement, Retention
+from disclosure_pages.choices import Retention
+from review.models import ApprovalForm  # noqa: F401  (the approval form is the review app's; records link to it)
 
-from .choices import DiscloseOpinion, FormState, LeaderOpinion, Platform, RecordKind, SecrecyOpinion
-
-
-class ApprovalForm(models.Model):
-    """《党务公开事项审批表》 (《中共惠农区委党务公开若干制度（试行）》附件1): one per item and publication."""
-
-    item = models.ForeignKey(
-        "disclosure_pages.DisclosureItemPage",
-        verbose_name="公开事项",
-        on_delete=models.CASCADE,
-        related_name="approval_forms",
-    )
-    state = models.CharField("状态", max_length=8, choices=FormState.choices, default=FormState.OPEN)
-    revision = models.ForeignKey(
-        "wagtailcore.Revision",
-        verbose_name="发布的版本",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    used_at = models.DateTimeField("发布时间", null=True, blank=True)
-
-    # 提出: filled by the unit's editor (相关部门及工作责任人).
-    department = models.CharField("部门", max_length=255, blank=True)
-    filled_on = models.DateField("填表日期", default=datetime.date.today)
-    content = models.TextField("公开内容", blank=True)
-    disclosure_time = models.CharField("公开时间", max_length=100, blank=True)
-    requirement = models.CharField(
-        "公开要求",
-        max_length=12,
-        choices=DisclosureRequirement.choices,
-        blank=True,
-        help_text="长期、定期、分阶段或随时公开。",
-    )
-    method = models.CharField(
-        "公开方式", max_length=12, choices=DisclosureMethod.choices, blank=True, help_text="党内、社会或例行公开。"
-    )
-    scope_text = models.CharField("公开范围", max_length=255, blank=True)
-    platforms = models.JSONField("公开平台", default=list, blank=True)
-    new_media_text = models.CharField("新媒体（名称）", max_length=100, blank=True)
-    platform_other = models.CharField("其他平台", max_length=255, blank=True)
-    filled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="填表人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    # 《中共惠农区委党务公开若干制度（试行）》第二十六条（一）: the proposing department gives its
-    # preliminary opinion on disclosure and on secrecy, before the reviewer's.
-    proposer_disclose_opinion = models.CharField(
-        "初步公开意见", max_length=10, choices=DiscloseOpinion.choices, blank=True
-    )
-    proposer_disclose_reason = models.TextField("初步公开意见理由", blank=True)
-    proposer_secrecy_opinion = models.CharField(
-        "初步保密意见", max_length=12, choices=SecrecyOpinion.choices, blank=True
-    )
-    proposer_secrecy_reason = models.TextField("初步保密意见理由", blank=True)
-
-    # 审核: the reviewer (分管负责人) decides whether to disclose and reviews secrecy.
-    disclose_opinion = models.CharField("公开意见", max_length=10, choices=DiscloseOpinion.choices, blank=True)
-    disclose_reason = models.TextField("公开意见理由", blank=True)
-    secrecy_opinion = models.CharField("保密审核", max_length=12, choices=SecrecyOpinion.choices, blank=True)
-    secrecy_reason = models.TextField("保密审核理由", blank=True)
-    prescreen_confirmed = models.BooleanField(
-        "确认自动预审提示", default=False, help_text="自动预审发现疑似涉密或个人信息时，审核人确认后仍予公开。"
-    )
-    prescreen_reason = models.TextField("确认理由", blank=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="分管领导",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reviewer_opinion = models.TextField("分管领导意见", blank=True)
-    reviewed_on = models.DateField("分管领导签署日期", null=True, blank=True)
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-
-    # 审批: the leader (主要负责人), for important items (《中共惠农区委党务公开若干制度（试行）》第十五条).
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="主要领导",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    leader_decision = models.CharField("主要领导审批", max_length=10, choices=LeaderOpinion.choices, blank=True)
-    leader_opinion = models.TextField("主要领导意见", blank=True)
-    leader_on = models.DateField("主要领导签署日期", null=True, blank=True)
-    leader_at = models.DateTimeField("审批时间", null=True, blank=True)
-
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-
-    history = HistoricalRecords(verbose_name="审批表变更记录")
-
-    class Meta:
-        verbose_name = "党务公开事项审批表"
-        verbose_name_plural = "党务公开事项审批表"
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["item"], condition=models.Q(state="open"), name="one_open_approval_form_per_item"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.content or self.item_id} · {self.get_state_display()}"
-
-    @property
-    def platform_labels(self) -> list[str]:
-        labels = dict(Platform.choices)
-        return [labels[value] for value in self.platforms if value in labels]
-
-    def columns(self) -> dict[str, Any]:
-        """Every column of the row as stored (ids for links): the archive checks the live row against it."""
-        values = {}
-        for model_field in self._meta.concrete_fields:
-            value = getattr(self, model_field.attname)
-            if isinstance(value, datetime.datetime):
-                value = _utc(value)
-            elif isinstance(value, datetime.date):
-                value = value.isoformat()
-            values[model_field.attname] = value
-        return values
-
-    def snapshot(self) -> dict[str, Any]:
-        """The form as it stands, readable without this table (stored in archive records).
-
-        "columns" holds every column of the row, so that the record's hash covers the whole form.
-        """
-
-        def person(user) -> str:
-            if user is None:
-                return ""
-            return user.get_full_name() or user.get_username()
-
-        def day(value) -> str:
-            return value.isoformat() if value else ""
-
-        def moment(value) -> str:
-            return timezone.localtime(value).isoformat(timespec="minutes") if value else ""
-
-        return {
-            "id": self.pk,
-            "department": self.department,
-            "filled_on": day(self.filled_on),
-            "content": self.content,
-            "disclosure_time": self.disclosure_time,
-            "requirement": self.requirement,
-            "method": self.method,
-            "scope_text": self.scope_text,
-            "platforms": list(self.platforms),
-            "new_media_text": self.new_media_text,
-            "platform_other": self.platform_other,
-            "filled_by": person(self.filled_by),
-            "submitted_at": moment(self.submitted_at),
-            "proposer_disclose_opinion": self.proposer_disclose_opinion,
-            "proposer_disclose_reason": self.proposer_disclose_reason,
-            "proposer_secrecy_opinion": self.proposer_secrecy_opinion,
-            "proposer_secrecy_reason": self.proposer_secrecy_reason,
-            "disclose_opinion": self.disclose_opinion,
-            "disclose_reason": self.disclose_reason,
-            "secrecy_opinion": self.secrecy_opinion,
-            "secrecy_reason": self.secrecy_reason,
-            "prescreen_confirmed": self.prescreen_confirmed,
-            "prescreen_reason": self.prescreen_reason,
-            "reviewer": person(self.reviewer),
-            "reviewer_opinion": self.reviewer_opinion,
-            "reviewed_on": day(self.reviewed_on),
-            "reviewed_at": moment(self.reviewed_at),
-            "leader": person(self.leader),
-            "leader_decision": self.leader_decision,
-            "leader_opinion": self.leader_opinion,
-            "leader_on": day(self.leader_on),
-            "leader_at": moment(self.leader_at),
-            "columns": self.columns(),
-        }
+from .choices import RecordKind
 
 
 class ArchiveImmutableError(Exception):
@@ -323,7 +140,7 @@ class ArchiveRecord(models.Model):
     content = models.JSONField("公开内容（数据）", default=dict)
     content_html = models.TextField("公开内容（版式）")
     approval_form = models.ForeignKey(
-        ApprovalForm, verbose_name="审批表", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "review.ApprovalForm", verbose_name="审批表", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approval_form_ref = models.PositiveBigIntegerField("审批表编号", null=True, blank=True)
     approval_snapshot = models.JSONField("审批表（归档时）", null=True, blank=True)

@@ -86,6 +86,10 @@ def form_context(snapshot: dict[str, Any]) -> dict[str, Any]:
     f["submitted_at_text"] = _moment_text(f.get("submitted_at"), None)
     f["reviewed_on_text"] = _moment_text(f.get("reviewed_at"), f.get("reviewed_on"))
     f["leader_on_text"] = _moment_text(f.get("leader_at"), f.get("leader_on"))
+    f["secrecy_officer_at_text"] = _moment_text(f.get("secrecy_officer_at"), None)
+    f["secrecy_office_at_text"] = _moment_text(f.get("secrecy_office_at"), None)
+    for row in f.get("countersignature_rows") or []:
+        row["signed_at_text"] = _moment_text(row.get("signed_at"), None)
     f["requirement_choices"] = _choices(DisclosureRequirement.choices, f.get("requirement"))
     f["method_choices"] = _choices(DisclosureMethod.choices, f.get("method"))
     f["platform_choices"] = _choices(Platform.choices, f.get("platforms") or [])

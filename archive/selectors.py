@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from disclosure_pages.models import DisclosureItemPage, UnitPage
+from review.choices import FormState
+from review.models import ApprovalForm
+from review.selectors import approval_forms_for_item, open_approval_form  # noqa: F401  (re-exported)
 
-from .choices import FormState
-from .models import ApprovalForm, ArchiveRecord, RecordRendering, SignedHead
+from .models import ArchiveRecord, RecordRendering, SignedHead
 
 
 def records_for_item(item: DisclosureItemPage | int) -> QuerySet[ArchiveRecord]:
@@ -19,14 +21,6 @@ def records_for_item(item: DisclosureItemPage | int) -> QuerySet[ArchiveRecord]:
 def records_for_unit_year(unit: UnitPage, year: int) -> QuerySet[ArchiveRecord]:
     """A unit's records of one year in 件号 order: the contents of an archive volume."""
     return ArchiveRecord.objects.filter(unit=unit, year=year).order_by("sequence")
-
-
-def open_approval_form(item: DisclosureItemPage) -> ApprovalForm | None:
-    return ApprovalForm.objects.filter(item_id=item.pk, state=FormState.OPEN).first()
-
-
-def approval_forms_for_item(item: DisclosureItemPage) -> QuerySet[ApprovalForm]:
-    return ApprovalForm.objects.filter(item_id=item.pk).order_by("-created_at", "-pk")
 
 
 def archive_years(unit: UnitPage | None = None) -> list[int]:

@@ -1,12 +1,8 @@
 """Writes of the approval form (审批表) and the archive (归档).
 
-Part of the contract with the workflow in disclosure_pages:
+The approval form's writes are the review app's (review/services.py, re-exported here for
+the archive's callers); the archive closes the form when it files the publication.
 
-- `approval_form_for(item)`: the open form of the item's next publication.
-- `approval_form_record_submission(...)`: 填表人 and 提交时间 when the proposer submits (or resubmits).
-- `approval_form_record_proposal(...)`: the proposer's 初步公开意见 / 初步保密意见 with reasons.
-- `approval_form_record_review(...)`: 公开意见 / 保密审核 / 分管领导意见 by the reviewer.
-- `approval_form_record_leader(...)`: 主要领导意见 by the leader.
 - `archive_publication(...)`: file a publication (called from the `page_published` handler).
 - `archive_revocation(...)`: file a revocation (撤消) by a supervisor.
 - `archive_imported(items)`: file items brought in by an import, inside the import's transaction.
@@ -21,7 +17,6 @@ import hashlib
 import io
 import json
 import logging
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -36,260 +31,33 @@ from wagtail.models import Page, Revision
 
 from disclosure_pages.choices import Retention
 from disclosure_pages.models import CatalogNodePage, DisclosureItemPage, UnitPage
+from review.models import ApprovalForm
+from review.services import (  # noqa: F401  (re-exported: the archive's callers and tests use them)
+    approval_form_close,
+    approval_form_for,
+    approval_form_record_leader,
+    approval_form_record_proposal,
+    approval_form_record_review,
+    approval_form_record_submission,
+    platforms_from_text,
+)
 
 from . import signing
 from .choices import (
-    PLATFORM_SYNONYMS,
-    DiscloseOpinion,
-    FormState,
-    LeaderOpinion,
-    Platform,
     RecordKind,
-    SecrecyOpinion,
     choice_value,
 )
-from .models import ApprovalForm, ArchiveChainHead, ArchiveRecord, RecordRendering, SignedHead
+from .models import ArchiveChainHead, ArchiveRecord, RecordRendering, SignedHead
 from .store import archive_store
 
 logger = logging.getLogger(__name__)
 
-PLATFORM_SPLIT = re.compile(r"[、，,；;/\s]+|或|和|及")
-
-
-# Approval form -------------------------------------------------------------------------------
 
 
 def person_name(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
-
-
-def platforms_from_text(text: str) -> tuple[list[str], str, str]:
-    """公开平台 wording ("文件、会议等") → (box values, 新媒体 name, 其他 text)."""
-    labels = {label: value for value, label in Platform.choices}
-    chosen: list[str] = []
-    new_media: list[str] = []
-    other: list[str] = []
-    for word in PLATFORM_SPLIT.split(text or ""):
-        word = word.strip().removesuffix("等").strip()
-        if not word:
-            continue
-        value = labels.get(word) or PLATFORM_SYNONYMS.get(word)
-        if value is None:
-            value = Platform.OTHER
-            other.append(word)
-        elif value == Platform.NEW_MEDIA and word != Platform.NEW_MEDIA.label:
-            new_media.append(word)
-        if value not in chosen:
-            chosen.append(value)
-    order = list(Platform.values)
-    chosen.sort(key=order.index)
-    return chosen, "、".join(new_media), "、".join(other)
-
-
-def _item_source(item: DisclosureItemPage) -> DisclosureItemPage:
-    """The version of the item the form describes: its latest draft (what the reviewer sees)."""
-    item = item.specific if type(item) is not DisclosureItemPage else item
-    return item.get_latest_revision_as_object() if item.pk else item
-
-
-def _editor_fields(source: DisclosureItemPage) -> dict[str, Any]:
-    node = source.catalog_node
-    unit = source.unit
-    platforms, new_media, other = platforms_from_text(source.platforms)
-    return {
-        "department": unit.title if unit else "",
-        "content": source.title,
-        "disclosure_time": source.disclosure_time,
-        "requirement": source.requirement,
-        "method": source.method,
-        "scope_text": (node.scope_text if node else "") or source.get_scope_display(),
-        "platforms": platforms,
-        "new_media_text": new_media,
-        "platform_other": other,
-    }
-
-
-def _sync_open_form(form: ApprovalForm, source: DisclosureItemPage) -> ApprovalForm:
-    """While a form is open its editor part follows the item; saved only on a change (keeps history short).
-
-    填表人 is not taken from the item's revisions (a reviewer acting from the edit view would
-    be named): it is the user who submits, recorded by approval_form_record_submission.
-    """
-    fields = _editor_fields(source)
-    changed = [name for name, value in fields.items() if getattr(form, name) != value]
-    if changed or form.pk is None:
-        for name, value in fields.items():
-            setattr(form, name, value)
-        form.save()
-    return form
-
-
-@transaction.atomic
-def approval_form_for(item: DisclosureItemPage) -> ApprovalForm:
-    """The open approval form of the item's next publication, created on demand from the item's fields.
-
-    While open, the editor's part (部门, 公开内容, 公开时间, 要求, 方式, 范围, 平台) follows the
-    item's latest draft; opinions already recorded are kept.
-    """
-    source = _item_source(item)
-    form = ApprovalForm.objects.select_for_update().filter(item_id=item.pk, state=FormState.OPEN).first()
-    if form is None:
-        try:
-            with transaction.atomic():
-                form = _sync_open_form(ApprovalForm(item_id=item.pk), source)
-        except IntegrityError:
-            # Another request opened it at the same moment (one open form per item is a constraint).
-            form = ApprovalForm.objects.select_for_update().get(item_id=item.pk, state=FormState.OPEN)
-            form = _sync_open_form(form, source)
-        return form
-    return _sync_open_form(form, source)
-
-
-# The reviewer's and the leader's parts: cleared when the proposer submits again, so that the
-# form of a publication carries the decisions that led to it (earlier ones stay in its history).
-DECISION_FIELDS = {
-    "disclose_opinion": "",
-    "disclose_reason": "",
-    "secrecy_opinion": "",
-    "secrecy_reason": "",
-    "prescreen_confirmed": False,
-    "prescreen_reason": "",
-    "reviewer": None,
-    "reviewer_opinion": "",
-    "reviewed_on": None,
-    "reviewed_at": None,
-    "leader": None,
-    "leader_decision": "",
-    "leader_opinion": "",
-    "leader_on": None,
-    "leader_at": None,
-}
-
-
-@transaction.atomic
-def approval_form_record_submission(*, item: DisclosureItemPage, user) -> ApprovalForm:
-    """The proposer submits (提出) or resubmits after a rejection: 填表人, 填表日期 and 提交时间.
-
-    The decisions of an earlier round are cleared (kept in the form's history).
-    """
-    form = approval_form_for(item)
-    now = timezone.now()
-    form.filled_by = user if getattr(user, "pk", None) else None
-    form.filled_on = timezone.localdate(now)
-    form.submitted_at = now
-    for name, value in DECISION_FIELDS.items():
-        setattr(form, name, value)
-    form.save()
-    return form
-
-
-@transaction.atomic
-def approval_form_record_proposal(
-    *,
-    item: DisclosureItemPage,
-    disclose_opinion: str,
-    disclose_reason: str,
-    secrecy_opinion: str,
-    secrecy_reason: str,
-) -> ApprovalForm:
-    """The proposer's preliminary opinions (初步公开意见, 初步保密意见), each with its reason.
-
-    Empty values are kept as they are (a draft may be saved half filled); the item's edit
-    form requires them before submission.
-    """
-    form = approval_form_for(item)
-    form.proposer_disclose_opinion = (
-        choice_value(DiscloseOpinion, disclose_opinion, field="proposer_disclose_opinion") if disclose_opinion else ""
-    )
-    form.proposer_disclose_reason = (disclose_reason or "").strip()
-    form.proposer_secrecy_opinion = (
-        choice_value(SecrecyOpinion, secrecy_opinion, field="proposer_secrecy_opinion") if secrecy_opinion else ""
-    )
-    form.proposer_secrecy_reason = (secrecy_reason or "").strip()
-    form.save()
-    return form
-
-
-def _required_reason(value: str, field: str, label: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({field: f"请填写{label}的理由。"})
-    return text
-
-
-@transaction.atomic
-def approval_form_record_review(
-    *,
-    item: DisclosureItemPage,
-    user,
-    disclose_opinion: str,
-    disclose_reason: str,
-    secrecy_opinion: str,
-    secrecy_reason: str,
-    prescreen_confirmed: bool = False,
-    prescreen_reason: str = "",
-) -> ApprovalForm:
-    """The reviewer (分管负责人) fills 公开意见, 保密审核 and signs 分管领导意见 with today's date.
-
-    Opinions are values or labels of DiscloseOpinion (agree/同意, disagree/不同意) and
-    SecrecyOpinion (pass/通过, fail/不通过, declassify/需脱密处理); both need a reason.
-    """
-    disclose = choice_value(DiscloseOpinion, disclose_opinion, field="disclose_opinion")
-    secrecy = choice_value(SecrecyOpinion, secrecy_opinion, field="secrecy_opinion")
-    disclose_text = _required_reason(disclose_reason, "disclose_reason", "公开意见")
-    secrecy_text = _required_reason(secrecy_reason, "secrecy_reason", "保密审核")
-    if prescreen_confirmed and not (prescreen_reason or "").strip():
-        raise ValidationError({"prescreen_reason": "确认自动预审提示后仍予公开，须说明理由。"})
-    form = approval_form_for(item)
-    form.disclose_opinion = disclose
-    form.disclose_reason = disclose_text
-    form.secrecy_opinion = secrecy
-    form.secrecy_reason = secrecy_text
-    form.prescreen_confirmed = bool(prescreen_confirmed)
-    form.prescreen_reason = (prescreen_reason or "").strip()
-    form.reviewer = user
-    verdict = "同意公开" if disclose == DiscloseOpinion.AGREE else "不同意公开"
-    form.reviewer_opinion = f"{verdict}。{disclose_text}"
-    form.reviewed_at = timezone.now()
-    form.reviewed_on = timezone.localdate(form.reviewed_at)
-    form.save()
-    return form
-
-
-@transaction.atomic
-def approval_form_record_leader(*, item: DisclosureItemPage, user, opinion: str, reason: str) -> ApprovalForm:
-    """The leader (主要负责人) signs 主要领导意见: opinion agree/同意 or disagree/不同意, with a reason."""
-    decision = choice_value(LeaderOpinion, opinion, field="opinion")
-    text = (reason or "").strip()
-    if decision == LeaderOpinion.DISAGREE and not text:
-        raise ValidationError({"reason": "不同意公开时须说明理由。"})
-    form = approval_form_for(item)
-    form.leader = user
-    form.leader_decision = decision
-    form.leader_opinion = f"{LeaderOpinion(decision).label}。{text}" if text else f"{LeaderOpinion(decision).label}。"
-    form.leader_at = timezone.now()
-    form.leader_on = timezone.localdate(form.leader_at)
-    form.save()
-    return form
-
-
-def _close_form(
-    *, item: DisclosureItemPage, source: DisclosureItemPage, revision: Revision | None, user=None
-) -> ApprovalForm:
-    form = ApprovalForm.objects.select_for_update().filter(item_id=item.pk, state=FormState.OPEN).first()
-    if form is None:
-        form = ApprovalForm(item_id=item.pk)
-    _sync_open_form(form, source)
-    if form.filled_by_id is None and getattr(user, "pk", None):
-        # Published without a submission (an administrator's direct publication): who published.
-        form.filled_by = user
-    form.state = FormState.USED
-    form.revision = revision
-    form.used_at = timezone.now()
-    form.save()
-    return form
 
 
 # Archive -------------------------------------------------------------------------------------
@@ -542,7 +310,7 @@ def archive_publication(
     form = None
     if kind != RecordKind.IMPORT:
         source = revision.as_object() if revision is not None else item
-        form = _close_form(item=item, source=source, revision=revision, user=user)
+        form = approval_form_close(item=item, source=source, revision=revision, user=user)
     record = _file(
         item=item,
         revision=revision,

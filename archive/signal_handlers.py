@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from .services import archive_imported_ids, archive_publication
+from .services import archive_imported, archive_imported_ids, archive_publication, archive_revocation
 
 
 def file_publication(sender, instance, revision, **kwargs) -> None:
     # page_published also fires when a first publication is only *scheduled* (not live yet): file it when it goes live.
     if instance.live and instance.live_revision_id == revision.pk:
         archive_publication(item=instance, revision=revision, user=revision.user)
+
+
+def file_revocation(sender, item, user, reason, **kwargs):
+    return archive_revocation(item=item, user=user, reason=reason)
+
+
+def file_created_items(sender, items, **kwargs) -> None:
+    archive_imported(items)
 
 
 def file_imported_items(sender, item_ids, **kwargs) -> None:

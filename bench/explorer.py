@@ -94,8 +94,8 @@ def build_tree(n_units: int, per_city: int) -> dict:
         region_get_or_create,
         roles_sync,
         unit_get_or_create,
-        workflow_install,
     )
+    from review.services import workflow_install
 
     catalog = catalog_data("shaoguan_standard")
     published = datetime.datetime(2026, 3, 1, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))

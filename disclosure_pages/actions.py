@@ -14,6 +14,7 @@ from wagtail.models import WorkflowState
 from .choices import UNIT_WITHDRAWAL_KINDS, Role, WithdrawalKind
 from .models import DisclosureItemPage, WithdrawalNotice
 from .permissions import can_revoke, can_withdraw, roles_for
+from .signals import item_revoked
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +35,8 @@ class WithdrawPermissionError(PermissionDenied):
 class TakeDownAction:
     """Take a published item off every public surface and leave a notice at its address.
 
-    In one transaction: the take-down is archived (archive.services.archive_revocation, while
-    the live revision is still known), the item is unpublished through Wagtail's
+    In one transaction: the take-down is archived (the `item_revoked` signal, which the archive files
+    while the live revision is still known; a failing receiver fails the take-down), the item is unpublished through Wagtail's
     UnpublishPageAction (so `page_unpublished` fires and search drops it), a workflow still
     running on it is cancelled (an approval must not quietly bring it back), the take-down is
     logged with its reason, and a WithdrawalNotice keeps what the public sees at the old address.
@@ -69,10 +70,12 @@ class TakeDownAction:
     @transaction.atomic
     def execute(self):
         self.check()
-        from .workflow import archive_service
-
         notice = self._notice_for(self.item)
-        record = archive_service("archive_revocation")(item=self.item, user=self.user, reason=self.archive_reason())
+        # Sent inside this transaction: a receiver that fails makes the whole take-down fail.
+        responses = item_revoked.send(
+            sender=DisclosureItemPage, item=self.item, user=self.user, reason=self.archive_reason()
+        )
+        record = next((answer for _, answer in responses if answer is not None), None)
         revision = self.item.live_revision
         UnpublishPageAction(self.item, user=self.user, log_action=False).execute(skip_permission_checks=True)
         for state in WorkflowState.objects.active().filter(

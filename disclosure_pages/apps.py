@@ -9,6 +9,7 @@ class DisclosurePagesConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.models import AbstractPage, Page
         from wagtail.permissions import register_permission_policy
+        from wagtail.signals import page_published
 
         from . import params, signal_handlers  # noqa: F401  (params registers the <id:…> URL converter)
         from .models import UnitMembership
@@ -27,3 +28,9 @@ class DisclosurePagesConfig(AppConfig):
         from wagtail.documents import get_document_model
 
         register_permission_policy(get_document_model(), UnitDocumentPermissionPolicy(), exact_class=True)
+        # 政策解读 goes out with its document, in the publication's transaction (第三十条).
+        from .models import DisclosureItemPage
+
+        page_published.connect(
+            signal_handlers.publish_interpretation, sender=DisclosureItemPage, dispatch_uid="disclosure_interpretation"
+        )

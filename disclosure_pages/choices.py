@@ -79,6 +79,8 @@ class Role(models.TextChoices):
     EDITOR = "editor", "录入人（经办科室）"
     REVIEWER = "reviewer", "审核人（分管负责人）"
     LEADER = "leader", "审批人（主要负责人）"
+    # 《中共惠农区委党务公开若干制度（试行）》第二十六条（三）: 分管保密工作的负责人协同进行保密审查.
+    SECRECY = "secrecy", "保密审查人（分管保密负责人）"
     MEMBER = "member", "党员"
     COMMITTEE = "committee", "委员"
 

@@ -16,8 +16,6 @@ from django.db import transaction
 from wagtail.models import Page, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from archive.services import archive_imported
-
 from .choices import Role
 from .models import DisclosureItemPage, PortalHomePage, RegionPage, SupervisorReach, UnitMembership, UnitPage
 from .selectors import catalog_nodes_by_code, unit_paths
@@ -29,8 +27,8 @@ from .services import (
     roles_sync,
     scope_value,
     unit_get_or_create,
-    workflow_install,
 )
+from .signals import demo_loaded, items_created_published
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -221,11 +219,13 @@ def load_demo(
             progress("公开事项……")
             ids = load_items(report, progress)
             progress("归档演示事项……")
-            archive_imported(DisclosureItemPage.objects.filter(pk__in=ids).order_by("path"))
+            items = list(DisclosureItemPage.objects.filter(pk__in=ids).order_by("path"))
+            items_created_published.send(sender=DisclosureItemPage, items=items)
             items_imported_on_commit(ids)
         if with_users:
             load_users(report)
-        # The review workflow (审核 → 审批) on the home page, and the shared unit-user group.
-        workflow_install()
+        # Other apps add their part (the review app: its workflow on the home page and its
+        # personas), inside this transaction; then the shared unit-user group.
+        demo_loaded.send(sender=DisclosureItemPage, report=report, with_users=with_users)
         roles_sync()
     return report

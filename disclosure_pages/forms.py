@@ -25,6 +25,7 @@ from django import forms
 from django.utils import timezone
 from wagtail.admin.forms.pages import WagtailAdminPageForm
 
+from . import providers
 from .choices import DiscloseOpinion, DisclosureMethod, DisclosureRequirement, PeriodType, Schedule, SecrecyOpinion
 
 PLATFORM_SPLIT = re.compile(r"[、，,；;/\s]+|或|和|及")
@@ -195,13 +196,11 @@ class DisclosureItemForm(WagtailAdminPageForm):
             self.initial["disclosure_time"] = node.time_limit
 
     def _initial_proposal(self) -> None:
-        from archive.selectors import approval_forms_for_item
-
-        form = approval_forms_for_item(self.instance).first()
-        if form is None:
-            return
+        # The approval form is the review app's: it provides its proposer part (providers.PROPOSAL_INITIAL).
+        initial = providers.ask(providers.PROPOSAL_INITIAL, self.instance, default={}) or {}
         for name in PROPOSAL_FIELDS:
-            self.initial.setdefault(name, getattr(form, name))
+            if name in initial:
+                self.initial.setdefault(name, initial[name])
 
     # --- validation ---------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 The timeline merges Wagtail's audit log of the page (drafts, submissions, workflow
 actions, publications, scheduling, revocations, imports) with the opinions kept on the
-workflow's task states and the archive records (archive.selectors.records_for_item).
+workflow's task states and what other apps provide (providers.TIMELINE: the archive's records).
 The comparison shows a revision beside the live version field by field, with Chinese
 labels, and the standard tables as tables (rows as rows), never StreamField JSON.
 """
@@ -20,8 +20,9 @@ from wagtail import blocks
 from wagtail.log_actions import registry as log_action_registry
 from wagtail.models import PageLogEntry, Revision, TaskState
 
+from . import providers
 from .models import CatalogNodePage, DisclosureItemPage
-from .prescreen import html_text
+from .sanitising import html_text
 
 # --- timeline -------------------------------------------------------------------------------
 
@@ -122,28 +123,10 @@ def item_timeline(item: DisclosureItemPage) -> list[TimelineEntry]:
                 kind=KIND_OF_ACTION.get(entry.action, "log"),
             )
         )
-    for record in _archive_records(item):
-        rows = [("件号", f"{record.unit_path} {record.number}"), ("保管期限", record.get_retention_display())]
-        if record.reason:
-            rows.append(("撤消理由", record.reason))
-        entries.append(
-            TimelineEntry(
-                when=record.created_at,
-                label=f"归档（{record.get_kind_display()}）",
-                actor=record.actor_name,
-                rows=rows,
-                revision_id=record.revision_ref,
-                kind="archive",
-            )
-        )
+    for more in providers.ask_all(providers.TIMELINE, item):
+        entries.extend(more)
     entries.sort(key=lambda e: e.when)
     return entries
-
-
-def _archive_records(item: DisclosureItemPage) -> list:
-    from archive.selectors import records_for_item
-
-    return list(records_for_item(item))
 
 
 def item_revisions(item: DisclosureItemPage) -> list[Revision]:

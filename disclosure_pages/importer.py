@@ -24,6 +24,7 @@ from .choices import UnknownScope, scope_from_text
 from .models import CatalogNodePage, DisclosureItemPage, UnitPage
 from .selectors import catalog_nodes_by_code, unit_paths
 from .services import children_by_path, items_create_published, items_imported_on_commit
+from .signals import items_created_published
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 KNOWN_KEYS = {"unit", "catalog_code", "title", "body", "published_at", "doc_number", "scope"}
@@ -255,9 +256,7 @@ def import_disclosures(
             report.created_ids.extend(item.pk for item in items)
             progress(len(created), total)
         # Filed inside the same transaction: an import that cannot be archived is not kept.
-        from archive.services import archive_imported
-
         archiving(total)
-        archive_imported(sorted(created, key=lambda item: item.path))
+        items_created_published.send(sender=DisclosureItemPage, items=sorted(created, key=lambda item: item.path))
         items_imported_on_commit(report.created_ids)
     return report

@@ -292,6 +292,12 @@ class CatalogNodePage(UnmoderatedPageMixin, Page):
         default=False,
         help_text="《中共惠农区委党务公开若干制度（试行）》第十五条：重要信息必须经部门（单位）主要负责人审核同意后方可发布。",
     )
+    requires_interpretation = models.BooleanField(
+        "须同步政策解读",
+        default=False,
+        help_text="《中共惠农区委党务公开若干制度（试行）》第三十条：确需同步解读的政策性文件，文件与解读材料同步审签、同步公开。"
+        "勾选后，本目录下的事项须关联政策解读方可审批通过，二者同时发布。",
+    )
     retention = models.CharField(
         "保管期限", max_length=12, choices=Retention.choices, default=Retention.Y30
     )
@@ -315,6 +321,7 @@ class CatalogNodePage(UnmoderatedPageMixin, Page):
                 FieldRowPanel([FieldPanel("time_limit"), FieldPanel("schedule")]),
                 FieldPanel("responsible_unit"),
                 FieldRowPanel([FieldPanel("requires_leader_approval"), FieldPanel("retention")]),
+                FieldPanel("requires_interpretation"),
                 FieldPanel("table_type"),
                 FieldPanel("note"),
             ],
@@ -771,5 +778,3 @@ class SupervisorReach(models.Model):
             raise ValidationError({"root": "监督范围必须是行政区域或公开单位。"})
 
 
-# Workflow tasks and task states live in workflow.py; imported here so that Django registers them.
-from .workflow import LeaderApprovalTask, LeaderApprovalTaskState, ReviewTask, ReviewTaskState  # noqa: E402,F401

@@ -1,9 +1,4 @@
-"""Notices of the workflow and of revocation: the admin inbox, and a mail after the commit.
-
-Wagtail's own workflow mails go to group-approval reviewers and to the submitter only;
-our tasks are assigned through memberships, and a rejection must reach everyone who
-acted on the item so far (wagtail#10196), so these are sent here.
-"""
+"""Notices of revocation: the admin inbox, and a mail after the commit (the workflow's are review.notifications)."""
 
 from __future__ import annotations
 
@@ -17,70 +12,21 @@ from .choices import Role
 
 logger = logging.getLogger(__name__)
 
-ROLE_STEP = {Role.REVIEWER: "审核", Role.LEADER: "审批"}
-
-
-def _admin_url(name: str, *args) -> str:
+def admin_url(name: str, *args) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(name, args=args)
 
 
-def _person(user) -> str:
+def person(user) -> str:
     if user is None:
         return "系统"
     return user.get_full_name() or user.get_username()
 
 
-def _tell(subject: str, body: str, users: Iterable, *, url: str, kind: str):
+def tell(subject: str, body: str, users: Iterable, *, url: str, kind: str):
     """Each user's inbox, and a mail to those with an address (notices.services.notify)."""
     from notices.services import notify
 
     return notify(users, subject=subject, body=body, url=url, kind=kind)
-
-
-def notify_task_started(*, task_state, role: str, note: str = "") -> list[str]:
-    from .selectors import unit_users_with_role
-    from .workflow import item_of
-
-    item = item_of(task_state)
-    step = ROLE_STEP.get(role, "处理")
-    requested_by = task_state.workflow_state.requested_by
-    people = list(unit_users_with_role(item, role))
-    if not people:
-        logger.warning("“%s”待%s，但所属单位没有设置%s。", item.title, step, Role(role).label)
-    body = (
-        f"公开事项“{item.title}”已提交，请您{step}。\n"
-        + (f"说明：{note}\n" if note else "")
-        + f"提交人：{_person(requested_by)}\n"
-        f"审核审批页面：{_admin_url('wagtailadmin_pages:edit', item.pk)}\n"
-    )
-    url = _admin_url("wagtailadmin_pages:edit", item.pk)
-    return _tell(f"【党务公开】待{step}：{item.title}", body, people, url=url, kind="task").addresses
-
-
-def notify_rejected(*, task_state, user) -> list[str]:
-    from .selectors import workflow_participants
-    from .workflow import item_of
-
-    item = item_of(task_state)
-    # The submitter already gets Wagtail's own rejection mail (with the same comment).
-    skip = {user.pk if user else None, task_state.workflow_state.requested_by_id}
-    recipients = [person for person in workflow_participants(task_state.workflow_state) if person.pk not in skip]
-    body = (
-        f"公开事项“{item.title}”在“{task_state.task.name}”环节被退回修改。\n"
-        f"退回人：{_person(user)}\n"
-        f"意见：{task_state.comment}\n\n"
-        f"请录入人按意见修改后重新提交：{_admin_url('wagtailadmin_pages:edit', item.pk)}\n"
-    )
-    url = _admin_url("wagtailadmin_pages:edit", item.pk)
-    subject = f"【党务公开】退回修改：{item.title}"
-    addresses = _tell(subject, body, recipients, url=url, kind="returned").addresses
-    # The submitter's mail is Wagtail's own; their inbox notice is posted here.
-    submitter = task_state.workflow_state.requested_by
-    if submitter is not None and submitter.pk != getattr(user, "pk", None):
-        from notices.services import notify
-
-        notify([submitter], subject=subject, body=body, url=url, kind="returned", mail=False)
-    return addresses
 
 
 def notify_revoked(*, item, user, reason: str):
@@ -89,12 +35,12 @@ def notify_revoked(*, item, user, reason: str):
 
     body = (
         f"贵单位已发布的公开事项“{item.title}”已被上级组织部门撤消，不再对外公开。\n"
-        f"撤消人：{_person(user)}\n"
+        f"撤消人：{person(user)}\n"
         f"撤消理由：{reason}\n\n"
-        f"事项履历：{_admin_url('disclosure_item_history', item.pk)}\n"
+        f"事项履历：{admin_url('disclosure_item_history', item.pk)}\n"
     )
     people = list(unit_users_with_role(item, Role.EDITOR))
     if not people:
         people = list(unit_users_with_role(item, Role.REVIEWER)) + list(unit_users_with_role(item, Role.LEADER))
-    url = _admin_url("disclosure_item_history", item.pk)
-    return _tell(f"【党务公开】事项已撤消：{item.title}", body, people, url=url, kind="revoked")
+    url = admin_url("disclosure_item_history", item.pk)
+    return tell(f"【党务公开】事项已撤消：{item.title}", body, people, url=url, kind="revoked")

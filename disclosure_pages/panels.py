@@ -12,12 +12,13 @@ class PrescreenPanel(Panel):
         template_name = "disclosure_pages/admin/prescreen_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from .prescreen import scan_item
+            from . import providers
 
             context = super().get_context_data(parent_context)
             instance = self.instance
             context["saved"] = bool(instance.pk)
-            context["findings"] = scan_item(instance) if instance.pk else []
+            # The pre-screen is the review app's (providers.PRESCREEN).
+            context["findings"] = (providers.ask(providers.PRESCREEN, instance, default=[]) or []) if instance.pk else []
             context["public"] = instance.scope == "public"
             return context
 

@@ -46,9 +46,9 @@ from .choices import Role
 
 STEPLEN = Page.steplen
 UNIT_USERS_GROUP = "单位用户"
-# The unit's staff (录入人, 审核人, 审批人): they work in the admin for their unit. Written here only;
-# archive, deadlines and participation import it.
-STAFF_ROLES = (Role.EDITOR, Role.REVIEWER, Role.LEADER)
+# The unit's staff (录入人, 审核人, 审批人, 保密审查人): they work in the admin for their unit. Written
+# here only; archive, deadlines, participation and review import it.
+STAFF_ROLES = (Role.EDITOR, Role.REVIEWER, Role.LEADER, Role.SECRECY)
 # The set Wagtail asks for "may this user use the page explorer at all"
 # (wagtail.admin.auth.user_has_any_page_permission, the explorer's IndexView).
 EXPLORE_ACTIONS = frozenset({"add", "change", "publish", "bulk_delete", "lock", "unlock"})
@@ -542,7 +542,7 @@ OBJECT_RULES: dict[str, ObjectRule] = {
     "participation.disclosurerequest": ObjectRule(_unit_path, HANDLERS, HANDLERS),
     "participation.feedback": ObjectRule(_unit_path, HANDLERS, HANDLERS),
     "archive.archiverecord": ObjectRule(_unit_path, frozenset({"supervisor"}), frozenset(), ARCHIVIST_PERMISSION),
-    "archive.approvalform": ObjectRule(_item_path, HANDLERS, frozenset(), ARCHIVIST_PERMISSION),
+    "review.approvalform": ObjectRule(_item_path, HANDLERS, frozenset(), ARCHIVIST_PERMISSION),
 }
 
 

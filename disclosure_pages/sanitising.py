@@ -67,3 +67,13 @@ def sanitise_html(html: str | None) -> str:
         strip_comments=True,
     )
     return IMAGE_EMBED.sub("", EMBED.sub(r"<embed\1/>", cleaned))
+
+
+def html_text(html: str) -> str:
+    """Rich text → plain text, one line per block, so a cell/paragraph reading "内部" is a line."""
+    from html import unescape
+
+    from django.utils.html import strip_tags
+
+    html = re.sub(r"(?i)<\s*(br|/p|/li|/h\d|/td|/th|/tr|/div)\b[^>]*>", "\n", html or "")
+    return unescape(strip_tags(html))

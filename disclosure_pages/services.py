@@ -451,38 +451,60 @@ def roles_sync(*, user_id: int | None = None) -> dict[str, int]:
     return {"added": len(to_add), "removed": len(to_remove)}
 
 
-@transaction.atomic
-def workflow_install():
-    """Create 党务公开审批流程 (审核 → 审批) and assign it to the portal home page. Idempotent.
+# --- 政策解读 with the document ---------------------------------------------------------------
 
-    Only DisclosureItemPage is moderated: the structure pages' get_workflow() is None.
+
+def interpretation_missing(item: DisclosureItemPage) -> str:
+    """Why the item may not be approved yet for want of its 政策解读 ("" when it may).
+
+    《中共惠农区委党务公开若干制度（试行）》第三十条: where the catalogue node says the document needs a
+    synchronous interpretation, the interpretation is reviewed and signed with it and published with it.
     """
-    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
-
-    from .models import PortalHomePage
-    from .workflow import LEADER_TASK_NAME, REVIEW_TASK_NAME, WORKFLOW_NAME, LeaderApprovalTask, ReviewTask
-
-    review = ReviewTask.objects.filter(name=REVIEW_TASK_NAME).first() or ReviewTask.objects.create(
-        name=REVIEW_TASK_NAME
+    draft = item.get_latest_revision_as_object() if item.pk else item
+    node = draft.catalog_node
+    if node is None or not node.requires_interpretation:
+        return ""
+    interpretation = (
+        DisclosureItemPage.objects.filter(pk=draft.policy_interpretation_id).first()
+        if draft.policy_interpretation_id
+        else None
     )
-    leader = LeaderApprovalTask.objects.filter(name=LEADER_TASK_NAME).first() or LeaderApprovalTask.objects.create(
-        name=LEADER_TASK_NAME
+    if interpretation is None or interpretation.pk == item.pk:
+        return (
+            f"目录“{node.code} {node.title}”须同步政策解读（《中共惠农区委党务公开若干制度（试行）》第三十条）："
+            "请录入人先在“政策解读”中关联解读提纲或解读材料，再审批。"
+        )
+    return ""
+
+
+@transaction.atomic
+def item_publish_interpretation(*, item: DisclosureItemPage, user=None) -> DisclosureItemPage | None:
+    """Publish the item's 政策解读 with it, when the interpretation is not live as last edited.
+
+    Called in the publication's transaction (page_published): the two go out together, and a
+    failure publishes neither. Returns the interpretation published, or None.
+    """
+    if not item.live or not item.policy_interpretation_id:
+        return None
+    interpretation = DisclosureItemPage.objects.filter(pk=item.policy_interpretation_id).first()
+    if interpretation is None or interpretation.pk == item.pk:
+        return None
+    if interpretation.live and not interpretation.has_unpublished_changes:
+        return None
+    revision = interpretation.get_latest_revision() or interpretation.save_revision(user=user)
+    # Reviewed and signed with the document (同步审签): published under the document's approval.
+    revision.publish(user=user, skip_permission_checks=True)
+    log(
+        instance=interpretation,
+        action=INTERPRETATION_LOG_ACTION,
+        user=user,
+        revision=revision,
+        data={"document": {"id": item.pk, "title": item.title}},
     )
-    for task in (review, leader):
-        if not task.active:
-            task.active = True
-            task.save(update_fields=["active"])
-    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first() or Workflow.objects.create(name=WORKFLOW_NAME)
-    if not workflow.active:
-        workflow.active = True
-        workflow.save(update_fields=["active"])
-    for order, task in enumerate((review, leader)):
-        WorkflowTask.objects.update_or_create(workflow=workflow, task=task, defaults={"sort_order": order})
-    WorkflowTask.objects.filter(workflow=workflow).exclude(task__in=[review, leader]).delete()
-    home = PortalHomePage.objects.first()
-    if home is not None:
-        WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
-    return workflow
+    return interpretation
+
+
+INTERPRETATION_LOG_ACTION = "disclosure_pages.publish_with_document"
 
 
 # --- withdrawal and correction (变更/撤销/终止, 更正) ---------------------------------------------

@@ -6,7 +6,7 @@ from wagtail.signals import page_published
 
 from .documents import unit_collection_sync
 from .models import DisclosureItemPage, SupervisorReach, UnitMembership, UnitPage
-from .services import item_correction_publish, roles_sync
+from .services import item_correction_publish, item_publish_interpretation, roles_sync
 
 
 @receiver([post_save, post_delete], sender=UnitMembership, dispatch_uid="disclosure_roles_membership")
@@ -24,3 +24,7 @@ def keep_unit_collection(sender, instance, raw=False, **kwargs):
 @receiver(page_published, sender=DisclosureItemPage, dispatch_uid="disclosure_correction_replaces_original")
 def correction_replaces_original(sender, instance, **kwargs):
     item_correction_publish(item=instance)
+
+
+def publish_interpretation(sender, instance, revision, **kwargs):
+    item_publish_interpretation(item=instance, user=revision.user if revision is not None else None)

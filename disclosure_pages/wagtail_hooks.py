@@ -18,15 +18,15 @@ from .documents import inline_safe, may_read_file
 from .params import parse_id
 from .permissions import can_correct, can_revoke, can_view_history, can_withdraw
 from .selectors import is_item_page, public_items
-from .services import IMPORT_LOG_ACTION
+from .services import IMPORT_LOG_ACTION, INTERPRETATION_LOG_ACTION
 from .views import ItemCompareView, ItemCorrectView, ItemHistoryView, ItemRevokeView, ItemWithdrawView
 from .viewsets import RolesViewSetGroup
-from .workflow import SKIP_LOG_ACTION
 
 
 @hooks.register("register_log_actions")
 def register_import_action(actions):
     actions.register_action(IMPORT_LOG_ACTION, "历史导入并发布", "历史导入并发布")
+    actions.register_action(INTERPRETATION_LOG_ACTION, "随文件同步发布", "政策解读随文件同步发布")
 
 
 @hooks.register("before_serve_document")
@@ -161,7 +161,6 @@ def register_workflow_actions(actions):
     actions.register_action(REVOKE_LOG_ACTION, "撤消", "撤消（组织部门）")
     actions.register_action(WITHDRAW_LOG_ACTION, "变更/撤销/终止", "变更、撤销或终止（经批准）")
     actions.register_action(CORRECT_LOG_ACTION, "更正", "更正（由更正后的事项替代）")
-    actions.register_action(SKIP_LOG_ACTION, "审批环节跳过", "审批环节跳过（无需主要负责人审批）")
 
 
 @hooks.register("register_admin_urls")
@@ -278,17 +277,3 @@ def chooser_shows_what_the_user_may_see(pages, request):
         return pages
     explorable = policy_registry.get_by_type(Page).explorable_instances(user)
     return pages.filter(Q(pk__in=explorable.values("pk")) | Q(pk__in=public_items().values("pk")))
-
-
-# --- the proposer's part of the approval form ---------------------------------------------------
-
-
-@hooks.register("after_create_page")
-@hooks.register("after_edit_page")
-def record_proposal(request, page):
-    """The proposer's 初步公开意见 / 初步保密意见 typed on the 审批表 tab go to the open approval form."""
-    proposal = getattr(page, "_approval_proposal", None)
-    if proposal is not None and page.pk:
-        from .workflow import archive_service
-
-        archive_service("approval_form_record_proposal")(item=page.specific, **proposal)

@@ -81,11 +81,24 @@ class MyTasksPanel(DashboardPanel):
     order = 60
 
     def rows(self) -> list[TaskRow]:
-        from disclosure_pages.workflow import LeaderApprovalTask, ReviewTask
+        from review.models import (
+            CountersignTask,
+            LeaderApprovalTask,
+            ReviewTask,
+            SecrecyOfficeTask,
+            SecrecyReviewTask,
+        )
 
         user = self.request.user
         rows = []
-        for model, step in ((ReviewTask, "审核"), (LeaderApprovalTask, "审批")):
+        steps = (
+            (ReviewTask, "审核"),
+            (SecrecyReviewTask, "保密审查"),
+            (SecrecyOfficeTask, "保密审查（区保密办）"),
+            (CountersignTask, "会签"),
+            (LeaderApprovalTask, "审批"),
+        )
+        for model, step in steps:
             for task in model.objects.filter(active=True):
                 states = task.get_task_states_user_can_moderate(user).select_related(
                     "workflow_state__requested_by"
@@ -209,7 +222,7 @@ class MyReturnedItemsPanel(DashboardPanel):
     def rows(self) -> list[ReturnedRow]:
         from disclosure_pages.choices import Role
         from disclosure_pages.permissions import roles_for
-        from disclosure_pages.workflow import page_ids_under
+        from review.selectors import page_ids_under
 
         user = self.request.user
         paths = roles_for(user).unit_paths(Role.EDITOR)

@@ -261,7 +261,8 @@ def test_item_edit_page_links_the_approval_form_for_those_who_may_read_it(client
 
 @pytest.fixture
 def workflow(db):
-    from disclosure_pages.services import roles_sync, workflow_install
+    from disclosure_pages.services import roles_sync
+    from review.services import workflow_install
 
     roles_sync()
     return workflow_install()

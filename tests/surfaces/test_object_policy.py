@@ -115,7 +115,7 @@ def test_the_staff_roles_are_written_once():
     for module in (archive.selectors, deadlines.selectors, participation.selectors):
         source = open(module.__file__, encoding="utf-8").read()
         assert "Role.EDITOR, Role.REVIEWER, Role.LEADER" not in source, module.__name__
-    assert set(permissions.STAFF_ROLES) == {"editor", "reviewer", "leader"}
+    assert set(permissions.STAFF_ROLES) == {"editor", "reviewer", "leader", "secrecy"}
 
 
 def test_supervisor_reach_rows_are_for_site_managers_only(client, user_named):

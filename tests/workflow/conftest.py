@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from disclosure_pages.services import roles_sync, workflow_install
+from disclosure_pages.services import roles_sync
+from review.services import workflow_install
 
 PERSONA_MAIL = {
     "wj_editor": "editor@wj.example",

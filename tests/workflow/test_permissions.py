@@ -11,7 +11,7 @@ from django.urls import reverse
 from disclosure_pages.models import CatalogNodePage, DisclosureItemPage, PortalHomePage, SupervisorReach, UnitMembership
 from disclosure_pages.permissions import UNIT_USERS_GROUP, can_revoke
 from disclosure_pages.selectors import find_unit
-from disclosure_pages.workflow import WORKFLOW_NAME
+from review.models.workflow import WORKFLOW_NAME
 from tests.builders import make_item, make_user, node_for
 
 WJ = "韶关市/武江区/区委办"
@@ -164,7 +164,14 @@ def test_install_workflow_command_is_idempotent(db):
     call_command("install_workflow", stdout=out)
     call_command("install_workflow", stdout=out)
     workflow = Workflow.objects.get(name=WORKFLOW_NAME)
-    assert [task.name for task in workflow.tasks] == ["审核（分管负责人）", "审批（主要负责人）"]
+    # The secrecy review's steps and 会签 sit between 审核 and 审批 (each skipped when not needed).
+    assert [task.name for task in workflow.tasks] == [
+        "审核（分管负责人）",
+        "保密审查（分管保密负责人）",
+        "保密审查（区保密办）",
+        "会签（相关部门）",
+        "审批（主要负责人）",
+    ]
     assert "指定页面 1 个" in out.getvalue()
 
 

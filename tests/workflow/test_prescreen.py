@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from disclosure_pages.prescreen import (
+from review.prescreen import (
     ID_CHECK,
     ID_WEIGHTS,
     Kind,

@@ -7,7 +7,7 @@ import json
 from django.urls import reverse
 
 from disclosure_pages.choices import Scope
-from disclosure_pages.workflow import ReviewTaskState
+from review.models import ReviewTaskState
 from tests.builders import node_for
 
 from .helpers import XHR, create_item, review
@@ -60,9 +60,10 @@ def test_public_item_with_confirmed_findings_is_approved_and_the_confirmation_ke
     item.refresh_from_db()
     assert item.live
     state = ReviewTaskState.objects.get(workflow_state__object_id=str(item.pk))
-    assert state.prescreen_confirmed
-    assert state.prescreen_reason == "为单位公开的联系电话，本人同意公开"
-    assert [(f["kind"], f["value"]) for f in state.prescreen_findings] == [("mobile", "138****5678")]
+    decided = state.form_as_decided()  # the approval form is the record of the decision
+    assert decided.prescreen_confirmed
+    assert decided.prescreen_reason == "为单位公开的联系电话，本人同意公开"
+    assert [(f["kind"], f["value"]) for f in decided.prescreen_findings] == [("mobile", "138****5678")]
 
 
 def test_party_internal_item_needs_no_confirmation(client, people):

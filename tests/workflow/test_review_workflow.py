@@ -10,7 +10,7 @@ from django.urls import reverse
 from wagtail.models import TaskState, WorkflowState
 
 from archive.selectors import approval_forms_for_item, records_for_item
-from disclosure_pages.workflow import LeaderApprovalTaskState, ReviewTaskState
+from review.models import LeaderApprovalTaskState, ReviewTaskState
 from tests.builders import make_user, node_for
 
 from .helpers import XHR, act, approve_as_leader, create_item, edit_item, review
@@ -81,7 +81,9 @@ def test_review_approval_publishes_at_once_when_no_leader_approval_is_needed(cli
     submitted.refresh_from_db()
     assert submitted.live
     state = ReviewTaskState.objects.get(workflow_state__object_id=str(submitted.pk))
-    assert (state.disclose_opinion, state.secrecy_opinion) == ("agree", "pass")
+    # The task state stores no opinion of its own: it points at the approval form as it decided.
+    decided = state.form_as_decided()
+    assert (decided.disclose_opinion, decided.secrecy_opinion) == ("agree", "pass")
     assert state.finished_by == people["wj_reviewer"]
     skipped = LeaderApprovalTaskState.objects.get(workflow_state__object_id=str(submitted.pk))
     assert skipped.status == TaskState.STATUS_SKIPPED
@@ -113,7 +115,9 @@ def test_important_catalogue_node_goes_to_a_leader_of_the_unit(
     item.refresh_from_db()
     assert item.live
     state = LeaderApprovalTaskState.objects.get(workflow_state__object_id=str(item.pk), status="approved")
-    assert (state.opinion, state.reason) == ("agree", "同意向社会公开")
+    decided = state.form_as_decided()
+    assert (decided.leader_decision, decided.leader_opinion) == ("agree", "同意。同意向社会公开")
+    assert state.opinion_rows == [("主要领导意见", "同意。理由：同意向社会公开")]
     assert approval_forms_for_item(item).first().leader_opinion.startswith("同意")
 
 

@@ -31,9 +31,8 @@ import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from html import unescape
 
-from django.utils.html import strip_tags
+from disclosure_pages.sanitising import html_text
 
 
 class Kind:
@@ -146,12 +145,6 @@ _FULLWIDTH[0x3000] = 0x20  # ideographic space
 
 def normalise(text: str) -> str:
     return (text or "").translate(_FULLWIDTH)
-
-
-def html_text(html: str) -> str:
-    """Rich text → plain text, one line per block, so a cell/paragraph reading "内部" is a line."""
-    html = re.sub(r"(?i)<\s*(br|/p|/li|/h\d|/td|/th|/tr|/div)\b[^>]*>", "\n", html or "")
-    return unescape(strip_tags(html))
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:

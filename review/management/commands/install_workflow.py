@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from disclosure_pages.services import roles_sync, workflow_install
+from disclosure_pages.services import roles_sync
+from review.services import workflow_install
 
 
 class Command(BaseCommand):

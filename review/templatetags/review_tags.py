@@ -1,10 +1,11 @@
-"""Template tags of the admin screens of issue 3 (review form, editor panel)."""
+"""Template tags of the workflow's action dialog (审核 / 审批)."""
 
 from __future__ import annotations
 
 from django import template
 
-from ..choices import Scope
+from disclosure_pages.choices import Scope
+
 from ..prescreen import scan_item
 
 register = template.Library()
@@ -23,6 +24,6 @@ def prescreen_for(page) -> dict:
 @register.simple_tag
 def earlier_opinions_for(task_state) -> list:
     """The proposer's and the reviewer's opinions shown in the approver's dialog."""
-    from ..workflow import earlier_opinions
+    from ..selectors import earlier_opinions
 
     return earlier_opinions(task_state) if task_state is not None else []
