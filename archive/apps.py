@@ -19,3 +19,7 @@ class ArchiveConfig(AppConfig):
             signal_handlers.file_publication, sender=DisclosureItemPage, dispatch_uid="archive.file_publication"
         )
         items_imported.connect(signal_handlers.file_imported_items, dispatch_uid="archive.file_imported_items")
+        # 报备/报批: each superior's decision is filed (review sends, the archive receives; review never imports archive).
+        from review.filings_signals import filing_decided
+
+        filing_decided.connect(signal_handlers.file_filing_decision, dispatch_uid="archive.file_filing_decision")

@@ -39,6 +39,7 @@ class RecordKind(models.TextChoices):
     IMPORT = "import", "历史导入"
     REVOCATION = "revocation", "撤消"
     ZERO_REPORT = "zero_report", "零上报"
+    FILING = "filing", "报备报批"
 
 
 def choice_value(choices: type[models.TextChoices], value: str, *, field: str) -> str:

@@ -204,8 +204,15 @@ class ApprovalForm(models.Model):
             "leader_opinion": self.leader_opinion,
             "leader_on": day(self.leader_on),
             "leader_at": moment(self.leader_at),
+            "superior_approval": self._superior_approval(),
             "columns": self.columns(),
         }
+
+    def _superior_approval(self) -> str:
+        # 目录外事项: the superior's consent (a 报批 of the review app) belongs on the form.
+        from review.filings_selectors import approval_reference
+
+        return approval_reference(self.item) if self.item_id else ""
 
 
 class ArchiveImmutableError(Exception):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .services import archive_imported_ids, archive_publication
+from .services import archive_filing, archive_imported_ids, archive_publication
 
 
 def file_publication(sender, instance, revision, **kwargs) -> None:
@@ -13,3 +13,7 @@ def file_publication(sender, instance, revision, **kwargs) -> None:
 
 def file_imported_items(sender, item_ids, **kwargs) -> None:
     archive_imported_ids(item_ids)
+
+
+def file_filing_decision(sender, filing, **kwargs) -> None:
+    archive_filing(filing=filing)

@@ -8,3 +8,15 @@ class ReviewConfig(AppConfig):
     name = "review"
     verbose_name = "审核与报批"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from wagtail.permissions import register_permission_policy
+
+        from . import filings_hooks, filings_receivers  # noqa: F401  (filings_hooks registers Wagtail hooks)
+        from .filings_views import FilingPermissionPolicy
+        from .models import Filing
+        from .filings_signals import filing_decided
+
+        register_permission_policy(Filing, FilingPermissionPolicy(Filing), exact_class=True)
+        filing_decided.connect(filings_receivers.draft_extra_item, dispatch_uid="review.draft_extra_item")
+        filing_decided.connect(filings_receivers.send_withholding_answer, dispatch_uid="review.send_withholding_answer")
