@@ -36,6 +36,11 @@ from .models import Filing, FilingKind, FilingState, FilingSubject
 DECISION_LABELS = {"acknowledge": "确认备案", "approve": "同意", "refuse": "不同意"}
 
 
+def forbidden(request, message: str) -> TemplateResponse:
+    """A 403 that says why, in the admin's frame (Wagtail's own PermissionDenied handling redirects home)."""
+    return TemplateResponse(request, "review/filings/forbidden.html", {"message": message}, status=403)
+
+
 class FilingPermissionPolicy(ModelPermissionPolicy):
     """Filings are read in the admin by the unit's staff and its supervisors and written only by services."""
 
@@ -139,7 +144,7 @@ class FilingDecideView(WagtailAdminTemplateMixin, View):
         if not can_see(request.user, self.filing):
             raise Http404
         if not can_change(request.user, self.filing):
-            raise PermissionDenied(f"只有{self.filing.superior.title}的上级组织部门可以处理本单位的报备报批。")
+            return forbidden(request, f"只有{self.filing.superior.title}的上级组织部门可以处理本单位的报备报批。")
         return super().dispatch(request, pk)
 
     def get_page_title(self):
@@ -182,6 +187,8 @@ class FilingDecideView(WagtailAdminTemplateMixin, View):
             for message in error.messages:
                 form.add_error(None, message)
             return self.render(form, status=400)
+        except PermissionDenied as error:
+            return forbidden(request, str(error))
         messages.success(request, f"{filing.number}：{filing.get_state_display()}。")
         return redirect("review_filings:inspect", filing.pk)
 
@@ -215,7 +222,7 @@ class ExtraItemProposeView(WagtailAdminTemplateMixin, View):
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         if not (user.is_superuser or roles_for(user).unit_paths(Role.EDITOR)):
-            raise PermissionDenied("只有单位录入人可以提出目录外事项。")
+            return forbidden(request, "只有单位录入人可以提出目录外事项。")
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
@@ -247,6 +254,8 @@ class ExtraItemProposeView(WagtailAdminTemplateMixin, View):
             for message in error.messages:
                 form.add_error(None, message)
             return self.render(form, status=400)
+        except PermissionDenied as error:
+            return forbidden(request, str(error))
         messages.success(request, f"已报{filing.superior.title}审核：{filing.title}（{filing.number}），同意后即可录入发布。")
         return redirect("review_filings:inspect", filing.pk)
 

@@ -78,7 +78,7 @@ def test_proposal_goes_to_the_region_that_made_the_catalogue_with_a_working_day_
     assert [e.action for e in filing.events.all()] == [FilingAction.SUBMITTED]
 
 
-def test_due_date_skips_weekends():
+def test_due_date_skips_weekends(db):
     friday = datetime.date(2026, 12, 4)
     assert due_date_for(friday).weekday() < 5 and due_date_for(friday) == datetime.date(2026, 12, 11)
 
