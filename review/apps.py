@@ -13,9 +13,9 @@ class ReviewConfig(AppConfig):
         from wagtail.permissions import register_permission_policy
 
         from . import filings_hooks, filings_receivers  # noqa: F401  (filings_hooks registers Wagtail hooks)
+        from .filings_signals import filing_decided
         from .filings_views import FilingPermissionPolicy
         from .models import Filing
-        from .filings_signals import filing_decided
 
         register_permission_policy(Filing, FilingPermissionPolicy(Filing), exact_class=True)
         filing_decided.connect(filings_receivers.draft_extra_item, dispatch_uid="review.draft_extra_item")

@@ -57,3 +57,18 @@ class AwaitingFilingsPanel(DashboardPanel):
 @hooks.register("construct_homepage_panels")
 def add_filing_panel(request, panels):
     panels.append(AwaitingFilingsPanel(request))
+
+
+@hooks.register("register_page_header_buttons")
+def withheld_item_button(page, user, view_name, next_url=None):
+    """暂不宜公开报备 on an unpublished item's admin pages, for its unit's staff."""
+    from wagtail.admin.widgets.button import Button
+
+    from disclosure_pages.permissions import STAFF_ROLES, roles_for
+    from disclosure_pages.selectors import is_item_page
+
+    if not is_item_page(page) or page.live or not roles_for(user).has_role_over(page.path, *STAFF_ROLES):
+        return
+    yield Button(
+        "暂不宜公开报备", reverse("review_filings:withhold_item", args=[page.pk]), icon_name="warning", priority=70
+    )

@@ -81,3 +81,12 @@ def approval_reference(item) -> str:
         return ""
     when = f"{timezone.localtime(filing.decided_at):%Y年%m月%d日}" if filing.decided_at else ""
     return f"目录外事项经{filing.superior.title}审核同意（{filing.number}，{when}）：{filing.reason}".rstrip("：")
+
+
+def published_catalogue_changes(unit) -> list[Filing]:
+    """Approved 目录变更 of the unit, newest first: published on the unit's page with their 说明."""
+    return list(
+        Filing.objects.filter(unit=unit, subject=FilingSubject.CATALOGUE_CHANGE, state=FilingState.APPROVED)
+        .select_related("superior")
+        .order_by("-decided_at")[:20]
+    )

@@ -60,9 +60,11 @@ def due_date_for(start: datetime.date, *, calendar: WorkCalendar | None = None) 
 def _unit_staff(unit: UnitPage):
     from django.contrib.auth import get_user_model
 
-    return get_user_model()._default_manager.filter(
-        unit_memberships__unit=unit, unit_memberships__role__in=STAFF_ROLES, is_active=True
-    ).distinct()
+    return (
+        get_user_model()
+        ._default_manager.filter(unit_memberships__unit=unit, unit_memberships__role__in=STAFF_ROLES, is_active=True)
+        .distinct()
+    )
 
 
 def _event(filing: Filing, action: str, *, actor, at: datetime.datetime, text: str = "") -> FilingEvent:
@@ -126,7 +128,9 @@ def filing_submit(
 
 
 @transaction.atomic
-def filing_decide(*, filing: Filing, actor, decision: str, reason: str = "", at: datetime.datetime | None = None) -> Filing:
+def filing_decide(
+    *, filing: Filing, actor, decision: str, reason: str = "", at: datetime.datetime | None = None
+) -> Filing:
     """The superior's answer: 报备 acknowledged (确认备案); 报批 approved (同意) or refused (不同意, with a reason)."""
     filing = Filing.objects.select_for_update().get(pk=filing.pk)  # two supervisors at once: one decides
     if not can_change(actor, filing):
@@ -134,7 +138,10 @@ def filing_decide(*, filing: Filing, actor, decision: str, reason: str = "", at:
     if filing.state != FilingState.PENDING:
         raise FilingError(f"该{filing.get_kind_display()}已处理（{filing.get_state_display()}），不能重复处理。")
     if decision not in DECISIONS_FOR_KIND[filing.kind]:
-        allowed = "、".join({"acknowledge": "确认备案", "approve": "同意", "refuse": "不同意"}[d] for d in DECISIONS_FOR_KIND[filing.kind])
+        allowed = "、".join(
+            {"acknowledge": "确认备案", "approve": "同意", "refuse": "不同意"}[d]
+            for d in DECISIONS_FOR_KIND[filing.kind]
+        )
         raise FilingError(f"{filing.get_kind_display()}只能{allowed}。")
     reason = (reason or "").strip()
     if decision == "refuse" and not reason:
@@ -355,9 +362,7 @@ def withholding_gate(*, request, actor, answer_text: str, reason: str) -> str:
     (one waits for the superior) or "asked" (a 报批 was filed now; the answer goes out on consent)."""
     from .filings_selectors import filings_about
 
-    latest = (
-        filings_about(request, subject=FilingSubject.WITHHOLDING_ANSWER).order_by("-submitted_at", "-pk").first()
-    )
+    latest = filings_about(request, subject=FilingSubject.WITHHOLDING_ANSWER).order_by("-submitted_at", "-pk").first()
     if latest is not None and latest.state == FilingState.APPROVED:
         return "consented"
     if latest is not None and latest.state == FilingState.PENDING:
@@ -380,7 +385,9 @@ def withholding_answer_send(*, filing: Filing):
         answer_text=filing.details.get("answer_text", ""),
         reason=filing.details.get("reason", ""),
     )
-    return filing_follow_up(filing=filing, actor=filing.decided_by, text="经上级党组织同意，已向申请人发出不予公开的答复并说明理由。")
+    return filing_follow_up(
+        filing=filing, actor=filing.decided_by, text="经上级党组织同意，已向申请人发出不予公开的答复并说明理由。"
+    )
 
 
 def request_handling_file(*, request, actor, note: str = "") -> Filing:
@@ -410,7 +417,10 @@ def catalogue_file(*, unit: UnitPage, actor, statement: str = "") -> Filing:
     """目录备案: the unit files its catalogue as it stands (codes and titles of every row) with its superior."""
     from disclosure_pages.selectors import catalog_rows
 
-    rows = [{key: row.get(key, "") for key in ("code", "level1", "level2", "level3", "content", "scope")} for row in catalog_rows(unit)]
+    rows = [
+        {key: row.get(key, "") for key in ("code", "level1", "level2", "level3", "content", "scope")}
+        for row in catalog_rows(unit)
+    ]
     if not rows:
         raise FilingError("本单位尚无公开目录，无法备案。")
     return filing_submit(

@@ -86,12 +86,22 @@ class Filing(models.Model):
     details = models.JSONField("报送内容", default=dict, blank=True)
     state = models.CharField("状态", max_length=12, choices=FilingState.choices, default=FilingState.PENDING)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="报送人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="报送人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     submitted_at = models.DateTimeField("报送时间")
     due_date = models.DateField("办理期限")
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     reason = models.TextField("上级意见及理由", blank=True)
@@ -123,7 +133,12 @@ class FilingEvent(models.Model):
     filing = models.ForeignKey(Filing, verbose_name="报备报批", on_delete=models.CASCADE, related_name="events")
     action = models.CharField("操作", max_length=12, choices=FilingAction.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     at = models.DateTimeField("时间")
     text = models.TextField("说明", blank=True)

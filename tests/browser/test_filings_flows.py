@@ -85,7 +85,9 @@ def test_extra_item_from_proposal_through_consent_and_review_to_the_public_site(
 
     # 审核人 approves; the item is published.
     _as(page, site, "wj_reviewer")
-    page.locator("section").filter(has=page.get_by_role("heading", name="等待你的审查")).get_by_role("link", name=title).click()
+    page.locator("section").filter(has=page.get_by_role("heading", name="等待你的审查")).get_by_role(
+        "link", name=title
+    ).click()
     page.get_by_role("button", name="更多动作").click()
     page.get_by_role("button", name=re.compile("^审核通过")).click()
     dialog = page.locator(".modal-dialog")

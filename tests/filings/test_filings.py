@@ -47,7 +47,9 @@ PLAN = {
 
 @pytest.fixture
 def people(user_named):
-    return {name: grant_admin(user_named(name)) for name in ("wj_editor", "wj_reviewer", "wj_supervisor", "sg_supervisor")}
+    return {
+        name: grant_admin(user_named(name)) for name in ("wj_editor", "wj_reviewer", "wj_supervisor", "sg_supervisor")
+    }
 
 
 @pytest.fixture
@@ -122,7 +124,9 @@ def test_wrong_superior_gets_404_or_403_in_the_admin(client, unit, people, wrong
     filing = propose(unit(WJ), people["wj_editor"])
     client.force_login(wrong_superior)
     assert client.get(f"/admin/filings/inspect/{filing.pk}/").status_code == 404  # not theirs to see
-    assert client.post(f"/admin/filings/decide/{filing.pk}/", {"decision": "approve", "confirmed": "1"}).status_code == 404
+    assert (
+        client.post(f"/admin/filings/decide/{filing.pk}/", {"decision": "approve", "confirmed": "1"}).status_code == 404
+    )
     client.force_login(people["wj_reviewer"])  # the unit sees its own filing, but does not decide it
     assert client.get(f"/admin/filings/inspect/{filing.pk}/").status_code == 200
     response = client.post(f"/admin/filings/decide/{filing.pk}/", {"decision": "approve", "confirmed": "1"})
@@ -137,7 +141,9 @@ def test_double_decision_is_refused(client, unit, people):
     with pytest.raises(FilingError, match="不能重复处理"):
         filing_decide(filing=filing, actor=people["sg_supervisor"], decision="refuse", reason="不同意")
     client.force_login(people["sg_supervisor"])
-    response = client.post(f"/admin/filings/decide/{filing.pk}/", {"decision": "refuse", "reason": "晚了", "confirmed": "1"})
+    response = client.post(
+        f"/admin/filings/decide/{filing.pk}/", {"decision": "refuse", "reason": "晚了", "confirmed": "1"}
+    )
     assert response.status_code == 400 and "不能重复处理" in response.content.decode()
     assert Filing.objects.get(pk=filing.pk).state == FilingState.APPROVED
 
@@ -181,7 +187,15 @@ def test_proposal_form_needs_every_part_of_the_working_plan(client, people):
     assert page.status_code == 200 and "工作方案" in page.content.decode()
     from disclosure_pages.selectors import find_unit
 
-    data = {"unit": find_unit(WJ).pk, "title": "志愿服务", "content": "活动安排", "scope": "public", "forms_text": "", "time_limit": "", "reason": ""}
+    data = {
+        "unit": find_unit(WJ).pk,
+        "title": "志愿服务",
+        "content": "活动安排",
+        "scope": "public",
+        "forms_text": "",
+        "time_limit": "",
+        "reason": "",
+    }
     response = client.post("/admin/filings/propose-extra-item/", data)
     html = response.content.decode()
     assert response.status_code == 400
@@ -207,13 +221,22 @@ def test_approved_proposal_becomes_a_draft_under_the_units_extra_node_and_its_fo
     item = filing.subject_object
     assert isinstance(item, DisclosureItemPage) and not item.live and item.title == PLAN["title"]
     node = item.get_parent().specific
-    assert node.level == 3 and node.content == PLAN["content"] and node.scope == "public" and node.forms == "网站、公开栏"
+    assert (
+        node.level == 3 and node.content == PLAN["content"] and node.scope == "public" and node.forms == "网站、公开栏"
+    )
     top = node.get_parent().get_parent().specific
     assert top.title == "目录外事项" and top.level == 1 and top.get_parent().pk == wj.pk
     assert node.code == f"{top.code}-1-1"
-    assert [e.action for e in filing.events.all()] == [FilingAction.SUBMITTED, FilingAction.APPROVED, FilingAction.FOLLOWED_UP]
+    assert [e.action for e in filing.events.all()] == [
+        FilingAction.SUBMITTED,
+        FilingAction.APPROVED,
+        FilingAction.FOLLOWED_UP,
+    ]
     snapshot = approval_form_for(item).snapshot()
-    assert "目录外事项经武江区审核同意" in snapshot["superior_approval"] and "同意按方案公开" in snapshot["superior_approval"]
+    assert (
+        "目录外事项经武江区审核同意" in snapshot["superior_approval"]
+        and "同意按方案公开" in snapshot["superior_approval"]
+    )
     assert Notice.objects.filter(user__username="wj_editor", url=f"/admin/pages/{item.pk}/edit/").exists()
     # A second proposal reuses the unit's 目录外事项 node.
     second = propose(wj, people["wj_editor"], title="第二个目录外事项")
@@ -248,7 +271,9 @@ def test_list_shows_own_unit_and_reach_only(client, unit, people, wrong_superior
 
 def test_catalogue_change_needs_a_statement_and_consent(unit, people):
     with pytest.raises(FilingError, match="目录变更须作说明"):
-        catalogue_change_propose(unit=unit(WJ), actor=people["wj_editor"], title="增设“志愿服务”", change="新增三级目录", statement="")
+        catalogue_change_propose(
+            unit=unit(WJ), actor=people["wj_editor"], title="增设“志愿服务”", change="新增三级目录", statement=""
+        )
     filing = catalogue_change_propose(
         unit=unit(WJ), actor=people["wj_editor"], title="增设“志愿服务”", change="新增三级目录", statement="因工作需要"
     )
@@ -274,7 +299,9 @@ def test_not_disclosable_answer_waits_for_the_superiors_consent(make_request, pe
     editor = people["wj_editor"]
     req = make_request(submitted="2026-03-04").request
     request_accept(request=req, actor=editor, at=at("2026-03-05"))
-    kept = request_answer(request=req, actor=editor, outcome="not_disclosable", answer_text="经研究不予公开。", reason="涉及党内秘密")
+    kept = request_answer(
+        request=req, actor=editor, outcome="not_disclosable", answer_text="经研究不予公开。", reason="涉及党内秘密"
+    )
     kept.refresh_from_db()
     assert kept.status == RequestStatus.ACCEPTED and not kept.answer_text  # not sent yet
     filing = Filing.objects.get(subject=FilingSubject.WITHHOLDING_ANSWER, object_id=req.pk)
@@ -308,7 +335,13 @@ def test_admin_answer_not_disclosable_says_it_waits(client, make_request, people
     client.force_login(editor)
     response = client.post(
         f"/admin/participation/requests/{req.pk}/answer/",
-        {"outcome": "not_disclosable", "answer_text": "不予公开。", "reason": "涉密", "draft_node": "", "draft_title": ""},
+        {
+            "outcome": "not_disclosable",
+            "answer_text": "不予公开。",
+            "reason": "涉密",
+            "draft_node": "",
+            "draft_title": "",
+        },
         follow=True,
     )
     assert "须经上级党组织同意" in response.content.decode()
@@ -323,6 +356,55 @@ def test_every_requests_handling_is_filed(make_request, people):
     request_answer(request=req, actor=editor, outcome="disclosed", answer_text="已公开。")
     request_file(request=req, actor=editor, note="按规定备案")
     filing = Filing.objects.get(subject=FilingSubject.REQUEST_HANDLING, object_id=req.pk)
-    assert filing.kind == FilingKind.RECORD and filing.details["outcome"] == "予以公开" and filing.statement == "按规定备案"
+    assert (
+        filing.kind == FilingKind.RECORD
+        and filing.details["outcome"] == "予以公开"
+        and filing.statement == "按规定备案"
+    )
     filing_decide(filing=filing, actor=people["wj_supervisor"], decision="acknowledge")
     assert Filing.objects.get(pk=filing.pk).state == FilingState.ACKNOWLEDGED
+
+
+def test_approved_catalogue_change_is_published_on_the_unit_page_with_its_statement(client, unit, people):
+    wj = unit(WJ)
+    filing = catalogue_change_propose(
+        unit=wj,
+        actor=people["wj_editor"],
+        title="增设志愿服务目录",
+        change="新增三级目录“志愿服务”",
+        statement="落实上级部署",
+    )
+    assert "增设志愿服务目录" not in client.get(wj.url).content.decode()  # not before the approval
+    filing_decide(filing=filing, actor=people["wj_supervisor"], decision="approve")
+    html = client.get(wj.url).content.decode()
+    assert "目录变更说明" in html and "增设志愿服务目录" in html and "落实上级部署" in html
+
+
+def test_catalogue_forms_in_the_admin_refuse_a_missing_statement(client, unit, people):
+    client.force_login(people["wj_editor"])
+    response = client.post(
+        "/admin/filings/change-catalogue/",
+        {"unit": unit(WJ).pk, "title": "变更", "change": "删去一项", "statement": ""},
+    )
+    assert (
+        response.status_code == 400
+        and "目录变更须作说明" in response.content.decode()
+        and "删去一项" in response.content.decode()
+    )
+    response = client.post("/admin/filings/file-catalogue/", {"unit": unit(WJ).pk, "statement": "年度目录"})
+    assert response.status_code == 302
+    assert Filing.objects.filter(subject=FilingSubject.CATALOGUE, unit=unit(WJ)).exists()
+    client.force_login(people["wj_supervisor"])
+    assert client.get("/admin/filings/file-catalogue/").status_code == 403
+
+
+def test_withheld_item_is_filed_from_the_admin(client, unit, people, item_factory, wrong_superior):
+    item = item_factory(WJ, "1-1-1", title="暂不宜公开的人事事项")
+    client.force_login(people["wj_editor"])
+    response = client.post(f"/admin/filings/withhold-item/{item.pk}/", {"reason": ""})
+    assert response.status_code == 400 and "暂不宜公开须说明理由。" in response.content.decode()
+    response = client.post(f"/admin/filings/withhold-item/{item.pk}/", {"reason": "人选尚未确定"})
+    assert response.status_code == 302
+    assert Filing.objects.get(subject=FilingSubject.WITHHELD_ITEM, object_id=item.pk).statement == "人选尚未确定"
+    client.force_login(wrong_superior)
+    assert client.get(f"/admin/filings/withhold-item/{item.pk}/").status_code in (403, 404)
