@@ -292,7 +292,8 @@ def extra_item_draft(*, filing: Filing):
     """After the superior's consent: the row under 目录外事项 and a draft item there, reviewed like any item."""
     from django.utils.html import escape
 
-    from disclosure_pages.choices import PeriodType
+    from disclosure_pages.choices import DisclosureMethod, PeriodType
+    from disclosure_pages.forms import REQUIREMENT_FOR_SCHEDULE, methods_for
     from disclosure_pages.models import DisclosureItemPage
     from disclosure_pages.services import page_slug
 
@@ -311,6 +312,9 @@ def extra_item_draft(*, filing: Filing):
         scope=node.scope,
         body="".join(f"<p>{escape(line)}</p>" for line in plan.get("content", "").splitlines() if line.strip()),
         disclosure_time=plan.get("time_limit", "")[:100],
+        # The 审批表's 公开要求 and 公开方式, preset from the new row as the item form does for any row.
+        requirement=REQUIREMENT_FOR_SCHEDULE.get(node.schedule, ""),
+        method=DisclosureMethod.SOCIETY if node.scope == "public" else methods_for(node.scope_text)[0],
         platforms=plan.get("forms", "")[:255],
     )
     item._creation_parent = node

@@ -11,6 +11,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from archive.choices import RecordKind
 from archive.models import ArchiveRecord
@@ -71,8 +72,8 @@ def test_proposal_goes_to_the_region_that_made_the_catalogue_with_a_working_day_
     filing = propose(wj, people["wj_editor"])
     assert filing.kind == FilingKind.CONSENT and filing.subject == FilingSubject.EXTRA_ITEM
     assert filing.superior.pk == superior_of(wj).pk and filing.superior.title == "武江区"
-    assert filing.due_date == due_date_for(filing.submitted_at.date())
-    assert (filing.due_date - filing.submitted_at.date()).days >= 5  # five working days, weekends skipped
+    assert filing.due_date == due_date_for(timezone.localdate(filing.submitted_at))
+    assert (filing.due_date - timezone.localdate(filing.submitted_at)).days >= 5  # five working days, weekends skipped
     assert filing.subject_object == wj
     inbox = Notice.objects.filter(subject__contains=PLAN["title"])
     assert {n.user.username for n in inbox} == {"wj_supervisor", "sg_supervisor"}
@@ -227,6 +228,7 @@ def test_approved_proposal_becomes_a_draft_under_the_units_extra_node_and_its_fo
     top = node.get_parent().get_parent().specific
     assert top.title == "目录外事项" and top.level == 1 and top.get_parent().pk == wj.pk
     assert node.code == f"{top.code}-1-1"
+    assert item.requirement and item.method == "society"  # the 审批表's 公开要求/公开方式, preset as for any row
     assert [e.action for e in filing.events.all()] == [
         FilingAction.SUBMITTED,
         FilingAction.APPROVED,
