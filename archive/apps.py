@@ -26,3 +26,7 @@ class ArchiveConfig(AppConfig):
         item_revoked.connect(signal_handlers.file_revocation, dispatch_uid="archive.file_revocation")
         items_created_published.connect(signal_handlers.file_created_items, dispatch_uid="archive.file_created_items")
         items_imported.connect(signal_handlers.file_imported_items, dispatch_uid="archive.file_imported_items")
+        # 报备/报批: each superior's decision is filed (review sends, the archive receives; review never imports archive).
+        from review.filings_signals import filing_decided
+
+        filing_decided.connect(signal_handlers.file_filing_decision, dispatch_uid="archive.file_filing_decision")

@@ -26,3 +26,4 @@ class RecordKind(models.TextChoices):
     IMPORT = "import", "历史导入"
     REVOCATION = "revocation", "撤消"
     ZERO_REPORT = "zero_report", "零上报"
+    FILING = "filing", "报备报批"

@@ -363,6 +363,52 @@ def archive_revocation(*, item: DisclosureItemPage, user, reason: str) -> Archiv
     return record
 
 
+@transaction.atomic
+def archive_filing(*, filing: Any) -> ArchiveRecord:
+    """File a superior's decision on a 报备/报批 (review's `filing_decided`): what was sent up, by whom,
+    the answer and its reason, and every step, in the unit's chain like any record."""
+    filing_unit = filing.unit
+    obj = filing.subject_object
+    item = obj if isinstance(obj, DisclosureItemPage) else None
+    events = [
+        {"action": event.get_action_display(), "actor": person_name(event.actor), "at": timezone.localtime(event.at).isoformat(timespec="minutes"), "text": event.text}
+        for event in filing.events.select_related("actor").order_by("at", "pk")
+    ]
+    content = {
+        "number": filing.number,
+        "kind": filing.get_kind_display(),
+        "subject": filing.get_subject_display(),
+        "superior": filing.superior.title,
+        "title": filing.title,
+        "statement": filing.statement,
+        "details": filing.details,
+        "state": filing.get_state_display(),
+        "reason": filing.reason,
+        "due_date": filing.due_date.isoformat(),
+        "events": events,
+    }
+    decided_at = filing.decided_at or timezone.now()
+    record = _append(
+        filing=Filing(),
+        unit=filing_unit,
+        year=timezone.localtime(decided_at).year,
+        kind=RecordKind.FILING,
+        item=item,
+        item_ref=filing.pk,
+        content=content,
+        content_html=render_to_string("archive/filing_content.html", {"c": content, "unit": filing_unit}),
+        published_at=decided_at,
+        reason=filing.reason,
+        actor=filing.decided_by,
+        actor_ref=filing.decided_by.pk if filing.decided_by else None,
+        actor_name=person_name(filing.decided_by) if filing.decided_by else "",
+        title=f"{filing.get_kind_display()}·{filing.get_subject_display()}：{filing.title}"[:255],
+        retention=Retention.Y30,
+    )
+    _render_after_commit(record)
+    return record
+
+
 def _render_after_commit(record: ArchiveRecord) -> None:
     # Imports file hundreds of records at once: theirs are rendered at first use or by archive_render.
     from .tasks import enqueue_render

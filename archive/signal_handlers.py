@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .services import archive_imported, archive_imported_ids, archive_publication, archive_revocation
+from .services import archive_filing, archive_imported, archive_imported_ids, archive_publication, archive_revocation
 
 
 def file_publication(sender, instance, revision, **kwargs) -> None:
@@ -21,3 +21,7 @@ def file_created_items(sender, items, **kwargs) -> None:
 
 def file_imported_items(sender, item_ids, **kwargs) -> None:
     archive_imported_ids(item_ids)
+
+
+def file_filing_decision(sender, filing, **kwargs) -> None:
+    archive_filing(filing=filing)

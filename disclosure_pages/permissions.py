@@ -530,12 +530,17 @@ def _item_path(obj) -> str:
     return DisclosureItemPage.objects.filter(pk=obj.item_id).values_list("path", flat=True).first() or ""
 
 
+def _superior_path(obj) -> str:
+    return Page.objects.filter(pk=obj.superior_id).values_list("path", flat=True).first() or ""
+
+
 @dataclass(frozen=True)
 class ObjectRule:
     path: object  # callable: obj -> the path of the page whose unit scopes it
     see: frozenset
     change: frozenset
     model_permission: str = ""  # a Django permission that grants seeing all of them (archivists)
+    change_path: object = None  # callable: obj -> the path whose roles may change it, when not `path`
 
 
 OBJECT_RULES: dict[str, ObjectRule] = {
@@ -543,6 +548,9 @@ OBJECT_RULES: dict[str, ObjectRule] = {
     "participation.feedback": ObjectRule(_unit_path, HANDLERS, HANDLERS),
     "archive.archiverecord": ObjectRule(_unit_path, frozenset({"supervisor"}), frozenset(), ARCHIVIST_PERMISSION),
     "review.approvalform": ObjectRule(_item_path, HANDLERS, frozenset(), ARCHIVIST_PERMISSION),
+    # 报备/报批: the unit's staff and its supervisors see them; only a supervisor whose reach covers
+    # the superior body (the region that made the unit's catalogue) decides.
+    "review.filing": ObjectRule(_unit_path, HANDLERS, frozenset({"supervisor"}), change_path=_superior_path),
 }
 
 
@@ -604,4 +612,4 @@ def can_change(user, obj) -> bool:
         return False
     if user.is_superuser:
         return bool(rule.change) or False
-    return bool(unit_roles_at(user, rule.path(obj)) & rule.change)
+    return bool(unit_roles_at(user, (rule.change_path or rule.path)(obj)) & rule.change)

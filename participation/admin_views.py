@@ -240,6 +240,10 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             for message in error.messages:
                 form.add_error(None, message)
         else:
+            req.refresh_from_db()
+            if action == "answer" and req.status == RequestStatus.ACCEPTED:  # 不予公开: waits for the superior
+                messages.warning(request, f"{req.tracking_number}：不予公开须经上级党组织同意，已报上级，同意后答复自动发出。")
+                return redirect("participation_admin:request_detail", pk=req.pk)
             messages.success(request, f"{req.tracking_number}：已{ACTIONS[action].label}。")
             return redirect("participation_admin:request_detail", pk=req.pk)
     context = _admin_context(

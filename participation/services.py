@@ -310,6 +310,14 @@ def request_answer(
         error = upload_error(uploaded)
         if error:
             raise RequestError(error)
+    if outcome == Outcome.NOT_DISCLOSABLE:  # 经上级党组织同意，可以不作公开: the answer waits for the superior
+        from review.filings_services import withholding_gate
+
+        gate = withholding_gate(request=request, actor=actor, answer_text=answer_text.strip(), reason=reason.strip())
+        if gate == "pending":
+            raise RequestError("不予公开的答复已报上级党组织，请等待上级同意后再发出。")
+        if gate == "asked":
+            return request  # filed for consent; sent to the applicant when the superior agrees
     at = _now(at)
     request.status = RequestStatus.ANSWERED
     request.answered_at = at
@@ -453,6 +461,9 @@ def request_file(*, request: DisclosureRequest, actor, note: str = "", at: datet
     request.filed_note = note.strip()
     request.save(update_fields=["status", "filed_at", "filed_note"])
     supervisor = request.unit.get_parent()
+    from review.filings_services import request_handling_file  # 申请事项及办理情况报上一级党组织备案
+
+    request_handling_file(request=request, actor=actor, note=note.strip())
     _event(
         request,
         EventAction.FILED,

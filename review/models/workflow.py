@@ -309,8 +309,15 @@ class ApprovalForm(models.Model):
             "countersignatures": [row.snapshot() for row in self.countersignatures.select_related("unit", "signed_by")]
             if self.pk
             else [],
+            "superior_approval": self._superior_approval(),
             "columns": self.columns(),
         }
+
+    def _superior_approval(self) -> str:
+        # 目录外事项: the superior's consent (a 报批 of the review app) belongs on the form.
+        from review.filings_selectors import approval_reference
+
+        return approval_reference(self.item) if self.item_id else ""
 
 
 # --- task states: a decision, recorded on the approval form ---------------------------------
