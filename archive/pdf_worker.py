@@ -19,6 +19,11 @@ def font_config():
     return _font_config
 
 
+def warm_up(html: str) -> None:
+    """Load WeasyPrint, fontconfig and the fonts and CSS of `html` into this process's FontConfiguration."""
+    render(html).write_pdf()
+
+
 def render(html: str):
     from weasyprint import HTML
 

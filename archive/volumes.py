@@ -7,12 +7,14 @@ data/归档文件目录.pdf and data/归档文件目录.csv (DA/T 22 columns, ar
 bag-info.txt naming the 单位 and 年度. The bag is validated with bagit before it is zipped.
 Each record's PDFs were rendered once (at filing, or here the first time a record without them
 is exported: archive.services.render_records) and are read from the archive store; the
-catalogue's 页数 is the stored record PDF's. The bag holds the approval form's PDF only:
-each embedded CJK font subset costs ~170 KB, so the record's full printout is not stored twice.
+catalogue's 页数 is the stored record PDF's; a stored PDF whose bytes no longer match its
+SHA-256 is left out and named in the record's problems.txt. The bag holds the approval form's PDF
+only (~20–30 KB with the archive's font, archive/fonts), not the record's full printout as well.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import tempfile
@@ -94,6 +96,20 @@ def _copy_attachments(record: ArchiveRecord, folder: Path) -> list[str]:
     return problems
 
 
+def _copy_verified(store, sha256: str, target: Path) -> bool:
+    """Copy a stored file into the bag if its bytes still hash to `sha256`; a changed copy is left out
+    (the bag's own manifest would otherwise vouch for bytes the archive never rendered)."""
+    digest = hashlib.sha256()
+    with store.open(sha256) as source, open(target, "wb") as out:
+        while chunk := source.read(1 << 16):
+            digest.update(chunk)
+            out.write(chunk)
+    if digest.hexdigest() != sha256:
+        target.unlink()
+        return False
+    return True
+
+
 def export_volume(
     *, unit: UnitPage, year: int, outdir: Path, progress: Progress = lambda done, total, message: None
 ) -> Volume:
@@ -121,8 +137,8 @@ def export_volume(
             form_pdf = stored.get((record.pk, "approval_form"))
             if form_pdf is not None:
                 try:
-                    with store.open(form_pdf.sha256) as source, open(folder / "approval_form.pdf", "wb") as out:
-                        shutil.copyfileobj(source, out)
+                    if not _copy_verified(store, form_pdf.sha256, folder / "approval_form.pdf"):
+                        problems.append("审批表 PDF 的归档副本校验值不符，未放入本卷（verify_archive 可查）")
                 except OSError:
                     problems.append("审批表 PDF 的归档副本缺失")
             if (record.pk, "record") in stored:

@@ -36,7 +36,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def prepare_database(url: str | None) -> str:
+def prepare_database(url: str | None, sqlite_path: Path = SQLITE_PATH) -> str:
     if url and url.startswith("postgres"):
         name = url.rsplit("/", 1)[1]
         base = url.rsplit("/", 1)[0] + "/postgres"
@@ -44,8 +44,8 @@ def prepare_database(url: str | None) -> str:
             subprocess.run(["psql", base, "-q", "-c", sql], check=True)
         return url
     for suffix in ("", "-wal", "-shm"):
-        Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-    return f"sqlite:///{SQLITE_PATH}"
+        Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{sqlite_path}"
 
 
 def main() -> None:
@@ -54,10 +54,11 @@ def main() -> None:
     parser.add_argument("--per-city", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--reuse", action="store_true", help="measure again on the database the last run built")
+    parser.add_argument("--sqlite", type=Path, default=SQLITE_PATH, help="the throwaway SQLite file (without DATABASE_URL)")
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = (url or f"sqlite:///{SQLITE_PATH}") if args.reuse else prepare_database(url)
+    os.environ["DATABASE_URL"] = (url or f"sqlite:///{args.sqlite}") if args.reuse else prepare_database(url, args.sqlite)
     os.environ["DJANGO_SETTINGS_MODULE"] = "cms.settings.test"
     import django
 

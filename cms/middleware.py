@@ -18,6 +18,12 @@ VERSION_KEY = "public-page-cache:version"
 EXCLUDED_PREFIXES = ("/admin/", "/django-admin/", "/accounts/", "/documents/", "/display/")
 
 
+def publication_version() -> int:
+    """The number every publish, unpublish (revocation) and move increments: cached pages and
+    cached fragments (cms.context_processors.public_fragments) are keyed on it."""
+    return cache.get_or_set(VERSION_KEY, 1, None)
+
+
 def bump_version() -> None:
     try:
         cache.incr(VERSION_KEY)
@@ -35,7 +41,7 @@ class AnonymousPageCacheMiddleware:
             return None
         if request.user.is_authenticated:
             return None
-        version = cache.get_or_set(VERSION_KEY, 1, None)
+        version = publication_version()
         mode = request.COOKIES.get("display_mode", "")
         digest = hashlib.sha256(f"{request.get_full_path()}|{mode}".encode()).hexdigest()
         return f"public-page-cache:{version}:{digest}"

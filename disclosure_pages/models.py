@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.fields import ParentalKey
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import (
@@ -92,6 +92,49 @@ class UnmoderatedPageMixin(SanitisedHtmlMixin, UnitPermissionsMixin):
         return super().route(request, path_components)
 
 
+def _plain_route(model) -> bool:
+    return getattr(model.route, "__func__", model.route) in (Page.route, UnmoderatedPageMixin.route)
+
+
+def route_in_one_query(root: Page, path_components: list[str]):
+    """What Wagtail's route() finds by walking the tree (two queries per level: 14 for an item
+    page, half of its time), found with one query on slug + url_path and the specific page's.
+
+    The chain is checked as route() would walk it: each page a child of the one before, with
+    that slug; a container not live hides what is below it (UnmoderatedPageMixin.route); the
+    page itself must be live. None when a page on the way routes on its own (sub-pages, routable
+    pages), the page is not live, or the tree's url_path disagrees: then Wagtail's route() decides.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.url_routing import RouteResult
+
+    prefixes = [root.url_path + "/".join(path_components[: n + 1]) + "/" for n in range(len(path_components))]
+    rows = {
+        row["url_path"]: row
+        for row in Page.objects.filter(slug__in=set(path_components), url_path__in=prefixes).values(
+            "pk", "path", "depth", "slug", "url_path", "live", "content_type_id"
+        )
+    }
+    parent_path = root.path
+    chain = []
+    for slug, url_path in zip(path_components, prefixes, strict=True):
+        row = rows.get(url_path)
+        if row is None or row["slug"] != slug or row["path"][: -Page.steplen] != parent_path:
+            return None
+        model = ContentType.objects.get_for_id(row["content_type_id"]).model_class()
+        if model is None or not (_plain_route(model) or getattr(model, "one_query_route", False)):
+            return None
+        chain.append((row, model))
+        parent_path = row["path"]
+    for row, model in chain[:-1]:
+        if not row["live"] and issubclass(model, UnmoderatedPageMixin):
+            raise Http404
+    row, model = chain[-1]
+    if not row["live"]:
+        return None  # Wagtail's route() and the page's own decide (a withdrawn item keeps its notice)
+    return RouteResult(model.objects.get(pk=row["pk"]))
+
+
 class PortalHomePage(UnmoderatedPageMixin, Page):
     intro = RichTextField("平台简介", blank=True, features=["bold", "italic", "link"])
     sanitised_html_fields = ("intro",)
@@ -110,12 +153,20 @@ class PortalHomePage(UnmoderatedPageMixin, Page):
         verbose_name = "公开平台首页"
         verbose_name_plural = "公开平台首页"
 
+    def route(self, request, path_components):
+        if path_components and self.live:
+            found = route_in_one_query(self, path_components)
+            if found is not None:
+                return found
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from .selectors import latest_items_for, region_tree
 
         context = super().get_context(request, *args, **kwargs)
-        context["latest_items"] = latest_items_for(request.user, limit=15)
-        context["regions"] = region_tree(self)
+        # Lazy: the template's cached fragments (keyed on publication) skip these queries.
+        context["latest_items"] = SimpleLazyObject(lambda: latest_items_for(request.user, limit=15))
+        context["regions"] = SimpleLazyObject(lambda: region_tree(self))
         return context
 
 
@@ -226,8 +277,9 @@ class UnitPage(UnmoderatedPageMixin, Page):
         from .selectors import catalog_tree_for, latest_items_for
 
         context = super().get_context(request, *args, **kwargs)
-        context["catalog_tree"] = catalog_tree_for(self, request.user)
-        context["latest_items"] = latest_items_for(request.user, limit=10, within=self)
+        # Lazy: the template's cached fragments (keyed on publication) skip these queries.
+        context["catalog_tree"] = SimpleLazyObject(lambda: catalog_tree_for(self, request.user))
+        context["latest_items"] = SimpleLazyObject(lambda: latest_items_for(request.user, limit=10, within=self))
         return context
 
 
@@ -603,6 +655,10 @@ class DisclosureItemPage(SanitisedHtmlMixin, UnitPermissionsMixin, Page):
 
         return can_view_item(user, self)
 
+    # route() below differs from Wagtail's only for a page that is not live, which
+    # route_in_one_query leaves to it: live items may be routed in one query.
+    one_query_route = True
+
     def route(self, request, path_components):
         # A withdrawn item's address keeps a notice (serve() decides who sees it); others 404 as Wagtail's do.
         if not path_components and not self.live and self.withdrawal_notices.exists():
@@ -630,12 +686,18 @@ class DisclosureItemPage(SanitisedHtmlMixin, UnitPermissionsMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         from .documents import own_unit_attachments
 
-        context["public_attachments"] = [
-            a for a in own_unit_attachments(self.attachments.all()).select_related("document") if a.is_downloadable
-        ]
-        interpretation = self.policy_interpretation
-        if interpretation is not None and interpretation.can_view(request.user):
-            context["interpretation"] = interpretation
+        # Lazy: the template's cached fragment (keyed on publication) skips these queries.
+        context["public_attachments"] = SimpleLazyObject(
+            lambda: [
+                a for a in own_unit_attachments(self.attachments.all()).select_related("document") if a.is_downloadable
+            ]
+        )
+
+        def visible_interpretation():
+            interpretation = self.policy_interpretation
+            return interpretation if interpretation is not None and interpretation.can_view(request.user) else None
+
+        context["interpretation"] = SimpleLazyObject(visible_interpretation)
         return context
 
 

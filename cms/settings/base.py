@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.display_mode",
+                "cms.context_processors.public_fragments",
             ],
         },
     },
@@ -187,6 +188,11 @@ ARCHIVE_SIGNING_KEY_FILE = Path(env_str("ARCHIVE_SIGNING_KEY_FILE", str(VAR_DIR 
 ARCHIVE_SIGNING_KEY_AUTOGENERATE = env_bool("ARCHIVE_SIGNING_KEY_AUTOGENERATE", True)
 # Render each filed record's PDFs once, in the background task after the commit (archive/tasks.py).
 ARCHIVE_RENDER_AT_FILING = env_bool("ARCHIVE_RENDER_AT_FILING", True)
+# The archive's PDF font, cut from Noto Serif CJK SC once per machine (archive/fonts): small PDFs.
+ARCHIVE_FONT_DIR = Path(env_str("ARCHIVE_FONT_DIR", str(VAR_DIR / "fonts")))
+# Lay out one tiny PDF when a web worker starts (cms/wsgi.py), so that the first approval form an
+# archivist asks for does not pay for WeasyPrint's import, fontconfig and the font (≈0.5 s).
+ARCHIVE_PDF_WARM_UP = env_bool("ARCHIVE_PDF_WARM_UP", True)
 
 LOGGING = {
     "version": 1,
@@ -217,6 +223,9 @@ PARTICIPATION_RESEND_RATE = env_str("PARTICIPATION_RESEND_RATE", "5/h")
 PARTICIPATION_PRIVATE_ROOT = Path(env_str("PARTICIPATION_PRIVATE_ROOT", str(VAR_DIR / "private")))
 # Seconds anonymous public pages stay cached (0: off). Publishing retires the cache at once.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0)
+# Fragments of public pages (region tree, catalogue, latest items, an item's text) cached for
+# anonymous readers, keyed on the publication version (cms.context_processors.public_fragments).
+PUBLIC_FRAGMENT_CACHE_SECONDS = env_int("PUBLIC_FRAGMENT_CACHE_SECONDS", 300)
 
 # The public site gets a strict policy; the Wagtail admin ships its own inline scripts.
 CONTENT_SECURITY_POLICY = {

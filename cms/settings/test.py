@@ -25,3 +25,6 @@ ARCHIVE_SIGNING_KEY_FILE = _TMP / "keys" / "archive_ed25519.pem"
 ARCHIVE_SIGNING_KEY_AUTOGENERATE = True
 # Tests that publish with on-commit callbacks would lay out PDFs each time: the render tests switch it on.
 ARCHIVE_RENDER_AT_FILING = False
+# LocMem outlives each test's rolled-back database: fragment caching is switched on by its own tests.
+PUBLIC_FRAGMENT_CACHE_SECONDS = 0
+ARCHIVE_PDF_WARM_UP = False

@@ -114,3 +114,23 @@ def test_a_record_never_rendered_is_named_and_archive_render_makes_its_pdfs(wj_i
     assert RecordRendering.objects.filter(record=record, kind="record").exists()
     code, out, err = verify("--unit", WJ)
     assert code == 0 and "尚未生成" not in out
+
+
+def test_export_checks_the_stored_pdfs_hash_and_leaves_a_changed_one_out(rendered, monkeypatch, tmp_path):
+    from archive.models import ArchiveRecord
+    from archive.services import render_records
+
+    record, rows = rendered
+    render_records(list(ArchiveRecord.objects.filter(unit_id=record.unit_id, year=record.year)))
+    refuse_layout(monkeypatch)
+    path = archive_store().path(rows["approval_form"].sha256)
+    path.chmod(0o644)
+    path.write_bytes(b"%PDF-1.4 not what was rendered")
+
+    call_command("archive_export", WJ, str(record.year), str(tmp_path), stdout=io.StringIO())
+
+    with zipfile.ZipFile(next(tmp_path.glob("*.zip"))) as archive:
+        names = archive.namelist()
+        assert not any(n.endswith(f"data/{record.number}/approval_form.pdf") for n in names)
+        problems = next(n for n in names if n.endswith(f"data/{record.number}/problems.txt"))
+        assert "审批表 PDF 的归档副本校验值不符" in archive.read(problems).decode()
