@@ -23,7 +23,7 @@ from django.views.decorators.http import require_safe
 from disclosure_pages.choices import Scope
 from search import presentation
 from search.query import MAX_QUERY_LENGTH, PUBLIC_SCOPE, SearchQuery, SearchResults
-from search.selectors import search_for, suggestions_for, synonym_groups
+from search.selectors import search_for, suggestions_for, synonym_groups, visibility_for
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def search_page(request):
         "query": query,
         "results": results,
         "hits": [(hit, highlight(hit.title), scope_label(hit.scope)) for hit in results.hits],
-        "members_search": request.user.is_authenticated,
+        "members_search": not visibility_for(request.user).public_only,
         "unavailable": unavailable,
         "unavailable_message": UNAVAILABLE,
         "searchable": presentation.has_searchable_text(query),
