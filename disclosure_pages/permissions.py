@@ -100,6 +100,55 @@ def roles_for(user) -> UserRoles:
     return roles
 
 
+# Who reads the 委员 items of a unit besides its committee members: its reviewer and leader.
+COMMITTEE_ROLES = frozenset({Role.COMMITTEE, Role.REVIEWER, Role.LEADER})
+
+
+@dataclass(frozen=True)
+class ReadGrant:
+    """Items of these scopes in the subtree at `path` (a unit, or a supervisor's reach)."""
+
+    scopes: frozenset[str]
+    path: str
+
+
+@dataclass(frozen=True)
+class ReadableScopes:
+    """What one user may read on the public site, beyond the public (社会) items everyone reads:
+    the (scopes, subtree) grants, or everything (superusers). Read surfaces turn it into a query
+    (``disclosure_pages.selectors.visible_items``, the search index's visibility filter)."""
+
+    everything: bool = False
+    grants: tuple[ReadGrant, ...] = ()
+
+    def allows(self, scope: str, path: str) -> bool:
+        from .choices import Scope
+
+        if self.everything or scope == Scope.PUBLIC:
+            return True
+        return any(scope in grant.scopes and path.startswith(grant.path) for grant in self.grants)
+
+
+def readable_scopes(user) -> ReadableScopes:
+    """The one rule of DESIGN.md "Scope decides who may see": 党内 items for every member of the
+    unit (whatever the role), 委员 items for its committee members, reviewer and leader, every
+    scope for a supervisor inside their reach, everything for a superuser."""
+    from .choices import Scope
+
+    if not _active(user):
+        return ReadableScopes()
+    if user.is_superuser:
+        return ReadableScopes(everything=True)
+    roles = roles_for(user)
+    party, committee = frozenset({Scope.PARTY}), frozenset({Scope.PARTY, Scope.COMMITTEE})
+    grants: dict[str, frozenset[str]] = {}
+    for unit_path, role in roles.units:
+        grants[unit_path] = grants.get(unit_path, frozenset()) | (committee if role in COMMITTEE_ROLES else party)
+    for root in roles.reaches:
+        grants[root] = frozenset(Scope.values)
+    return ReadableScopes(grants=tuple(ReadGrant(scopes, path) for path, scopes in sorted(grants.items())))
+
+
 def forget_roles(user) -> None:
     """Drop the cached roles (after a membership of this very user object changed)."""
     if hasattr(user, _CACHE_ATTR):

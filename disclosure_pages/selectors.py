@@ -15,18 +15,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from wagtail.models import Page
 
-from .choices import Role, Scope
+from .choices import Scope
 from .models import (
     CatalogNodePage,
     DisclosureItemPage,
     RegionPage,
-    SupervisorReach,
-    UnitMembership,
     UnitPage,
     unit_display_name,
 )
+from .permissions import readable_scopes
 
-COMMITTEE_ROLES = {Role.COMMITTEE, Role.REVIEWER, Role.LEADER}
 STEPLEN = Page.steplen
 # Deepest tree level whose pages are checked as ancestors: home 2, regions from 3 (city, district,
 # and room for two more levels), unit, catalogue 一级–三级, item. test_tree_is_shallower_than_the_ancestor_check
@@ -52,27 +50,28 @@ def has_live_ancestors(page: Page) -> bool:
 
 
 def _visibility_q(user) -> Q | None:
-    """Q for the items `user` may see; None means everything (superuser)."""
-    q = Q(scope=Scope.PUBLIC)
-    if not getattr(user, "is_authenticated", False):
-        return q
-    if user.is_superuser:
+    """Q for the items `user` may see (the policy's ``readable_scopes``); None means everything."""
+    readable = readable_scopes(user)
+    if readable.everything:
         return None
-    for root_path in SupervisorReach.objects.filter(user=user).values_list("root__path", flat=True):
-        q |= Q(path__startswith=root_path)
-    for unit_path, role in UnitMembership.objects.filter(user=user).values_list("unit__path", "role"):
-        q |= Q(scope=Scope.PARTY, path__startswith=unit_path)
-        if role in COMMITTEE_ROLES:
-            q |= Q(scope=Scope.COMMITTEE, path__startswith=unit_path)
+    q = Q(scope=Scope.PUBLIC)
+    for grant in readable.grants:
+        q |= Q(scope__in=sorted(grant.scopes), path__startswith=grant.path)
     return q
 
 
 def visible_items(user) -> QuerySet[DisclosureItemPage]:
     """Live items `user` may read on the public site (revoked items are not live, nor are
     items under an unpublished node, unit or region)."""
-    items = under_live_ancestors(DisclosureItemPage.objects.live())
+    items = live_items()
     q = _visibility_q(user)
     return items if q is None else items.filter(q)
+
+
+def live_items() -> QuerySet[DisclosureItemPage]:
+    """Live items under live ancestors, of every scope: who may read which is `visible_items`'s
+    question (the search index holds these, each with its scope, and filters by the same rule)."""
+    return under_live_ancestors(DisclosureItemPage.objects.live())
 
 
 def is_item_page(page: Page) -> bool:

@@ -1,4 +1,4 @@
-"""What the search index stores about one public disclosure item.
+"""What the search index stores about one published disclosure item.
 
 The backends only ever see ``IndexDocument``; building one from a Wagtail
 page happens in ``search.indexing`` so this module needs no Django models.
@@ -35,6 +35,10 @@ class IndexDocument:
     doc_number: str = ""
     published_at: datetime  # must be timezone-aware
     url: str = ""
+    # Who may find it: its 公开范围 and the item's page-tree path (searches filter on both,
+    # search.query.Visibility). Only public (社会) items are found by everyone.
+    scope: str = "public"
+    tree_path: str = ""
 
     def __post_init__(self) -> None:
         # Naive datetimes sort wrongly against aware ones and shift by the

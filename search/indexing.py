@@ -1,9 +1,13 @@
 """From disclosure items to ``IndexDocument``s: what is indexed, and how.
 
-Only published (live), public (社会) items whose regions, unit and catalogue
-nodes are all live reach the index. A revoked item is unpublished, so "live"
-covers revocation. Everything else (drafts, 党内 and 委员 items, items under an
-unpublished unit) is never indexed, and is removed when it was.
+Only published (live) items whose regions, unit and catalogue nodes are all
+live reach the index. A revoked item is unpublished, so "live" covers
+revocation. Everything else (drafts, items under an unpublished unit) is never
+indexed, and is removed when it was. Each entry carries its scope (公开范围)
+and page path: the anonymous public finds the 社会 ones only, members and
+supervisors also the 党内 and 委员 ones they may read (search.query.Visibility,
+from disclosure_pages.permissions.readable_scopes), filtered inside the index
+query and checked against the database (``indexable_ids`` with ``among``).
 
 The page tree is the organisation, so an item's region, unit and catalogue
 names are the titles of its ancestors: an item sits 4 levels (Page.steplen
@@ -34,7 +38,7 @@ from wagtail.models import Page
 from disclosure_pages.choices import AttachmentAttribute, Scope
 from disclosure_pages.documents import own_unit_attachments
 from disclosure_pages.models import CatalogNodePage, DisclosureItemPage, ItemAttachment, RegionPage, UnitPage
-from disclosure_pages.selectors import public_items
+from disclosure_pages.selectors import live_items, public_items
 from search.documents import IndexDocument
 
 logger = logging.getLogger(__name__)
@@ -145,21 +149,24 @@ class _Ancestry:
 
 
 def indexable_items():
-    """Candidates: what the site itself calls live and public
-    (``disclosure_pages.selectors.public_items``); the ancestors are checked
+    """Candidates: what the site itself calls live, of every scope
+    (``disclosure_pages.selectors.live_items``); the ancestors are checked
     per item here as well, so search never shows an item under an
     unpublished region, unit or catalogue node."""
-    return public_items()
+    return live_items()
 
 
-def indexable_ids(item_ids: Iterable[int]) -> set[int]:
+def indexable_ids(item_ids: Iterable[int], *, among=None) -> set[int]:
     """Those of ``item_ids`` that may be in the index now, read from the
-    database: the check every result page and every removal goes through.
-    A few queries for any number of ids (by batches of BATCH_SIZE)."""
+    database; with ``among`` (a queryset of items, e.g.
+    ``disclosure_pages.selectors.visible_items(user)`` or ``public_items()``),
+    only those of them: the check every result page and every removal goes
+    through. A few queries for any number of ids (by batches of BATCH_SIZE)."""
     ids = sorted({int(i) for i in item_ids})
     found: set[int] = set()
+    candidates = indexable_items() if among is None else among
     for start in range(0, len(ids), BATCH_SIZE):
-        rows = list(indexable_items().filter(pk__in=ids[start : start + BATCH_SIZE]).values_list("pk", "path"))
+        rows = list(candidates.filter(pk__in=ids[start : start + BATCH_SIZE]).values_list("pk", "path"))
         if not rows:
             continue
         structure = Structure.load(path for _pk, path in rows)
@@ -170,10 +177,15 @@ def indexable_ids(item_ids: Iterable[int]) -> set[int]:
     return found
 
 
+def public_ids(item_ids: Iterable[int]) -> set[int]:
+    """Those of ``item_ids`` that everyone may find now (the anonymous public's check)."""
+    return indexable_ids(item_ids, among=public_items())
+
+
 def is_indexable(item: DisclosureItemPage, structure: Structure | None = None) -> bool:
-    """Published (so not revoked), public (社会), and under live regions,
-    unit and catalogue nodes."""
-    if not item.live or item.scope != Scope.PUBLIC:
+    """Published (so not revoked), and under live regions, unit and
+    catalogue nodes; of any scope (the entry carries it)."""
+    if not item.live or item.scope not in Scope.values:
         return False
     structure = structure or Structure.load([item.path])
     ancestry = structure.ancestry(item.path)
@@ -204,6 +216,8 @@ def _build(item: DisclosureItemPage, ancestry: _Ancestry, attachments_text: str)
         doc_number=item.doc_number,
         published_at=published,
         url=item.url or "",
+        scope=item.scope,
+        tree_path=item.path,
     )
 
 
@@ -222,7 +236,7 @@ def documents_for_items(
     structure = structure or Structure.load(item.path for item in items)
     kept: list[tuple[DisclosureItemPage, _Ancestry]] = []
     for item in items:
-        if not item.live or item.scope != Scope.PUBLIC:
+        if not item.live or item.scope not in Scope.values:
             continue
         ancestry = structure.ancestry(item.path)
         if ancestry is not None and ancestry.live:

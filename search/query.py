@@ -8,6 +8,7 @@ number) into something every backend can run without raising;
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -132,6 +133,46 @@ class SearchQuery:
         return "date" if self.is_blank else self.sort
 
 
+PUBLIC_SCOPE = "public"  # disclosure_pages.choices.Scope.PUBLIC, without importing Django models here
+_SCOPE_RE = re.compile(r"[a-z_]{1,32}")
+_TREE_PATH_RE = re.compile(r"[0-9A-Za-z]{0,255}")
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Which index entries one search may see: the public (社会) ones always, plus entries
+    of the given scopes in the given subtrees (tree paths of a unit or a supervisor's reach),
+    or everything. Built from ``disclosure_pages.permissions.readable_scopes`` by
+    ``search.selectors``; the default, ``PUBLIC``, is what the anonymous see.
+
+    Scopes and paths come from our own database, never from the request; they are checked
+    here (lowercase names, alphanumeric tree paths) so that a backend may inline them."""
+
+    everything: bool = False
+    grants: tuple[tuple[frozenset[str], str], ...] = ()
+
+    def __post_init__(self) -> None:
+        cleaned = []
+        for scopes, path in self.grants:
+            scopes = frozenset(str(s) for s in scopes)
+            if not path or not _TREE_PATH_RE.fullmatch(path) or not all(_SCOPE_RE.fullmatch(s) for s in scopes):
+                raise ValueError(f"invalid visibility grant {sorted(scopes)!r} at {path!r}")
+            cleaned.append((scopes, str(path)))
+        object.__setattr__(self, "grants", tuple(cleaned))
+
+    @property
+    def public_only(self) -> bool:
+        return not self.everything and not any(scopes - {PUBLIC_SCOPE} for scopes, _ in self.grants)
+
+    def allows(self, scope: str, path: str) -> bool:
+        if self.everything or scope == PUBLIC_SCOPE:
+            return True
+        return any(scope in scopes and path.startswith(prefix) for scopes, prefix in self.grants)
+
+
+PUBLIC = Visibility()
+
+
 @dataclass
 class Hit:
     id: int
@@ -142,6 +183,7 @@ class Hit:
     catalog_code: str
     published_at: datetime
     snippet_html: str  # escaped text with <mark>…</mark>; safe to render as-is
+    scope: str = PUBLIC_SCOPE  # 党内 / 委员 items are found by those who may read them
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Reads of the search app: run a public search, compare index and database."""
+"""Reads of the search app: run a search for a reader, compare index and database."""
 
 from __future__ import annotations
 
@@ -9,12 +9,21 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db import transaction
 
+from disclosure_pages.permissions import readable_scopes
+from disclosure_pages.selectors import visible_items
 from search.analysis import add_words, wording_words
 from search.backends import get_backend
 from search.backends.base import SearchBackend
 from search.indexing import indexable_ids, iter_documents
 from search.models import PendingIndexUpdate, Synonym
-from search.query import MAX_SUGGEST_LENGTH, MAX_SUGGESTIONS, SearchQuery, SearchResults, Suggestions
+from search.query import (
+    MAX_SUGGEST_LENGTH,
+    MAX_SUGGESTIONS,
+    SearchQuery,
+    SearchResults,
+    Suggestions,
+    Visibility,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -67,58 +76,91 @@ def forget_synonyms() -> None:
 MAX_RECHECKS = 3
 
 
-def hidden_ids() -> frozenset[int]:
-    """Index entries the database says must not be shown: items with a
-    pending update that are not live and public now (a removal not done yet,
-    or failed). Written in the same transaction as the change that made them
-    so (``search.services.removal_mark``), so the set is exact for every
-    change made through the site; small, and read with two small queries."""
+def visibility_for(user) -> Visibility:
+    """What ``user`` may find in the index: the one policy
+    (``disclosure_pages.permissions.readable_scopes``) as the backends'
+    filter. The anonymous (and ``None``) get the public items only."""
+    readable = readable_scopes(user)
+    return Visibility(
+        everything=readable.everything,
+        grants=tuple((frozenset(map(str, grant.scopes)), grant.path) for grant in readable.grants),
+    )
+
+
+def readable_ids(user, item_ids) -> set[int]:
+    """Those of ``item_ids`` that the database says ``user`` may read now
+    (``disclosure_pages.selectors.visible_items``) and that may be indexed."""
+    return indexable_ids(item_ids, among=visible_items(user))
+
+
+def hidden_ids(user=None) -> frozenset[int]:
+    """Index entries the database says ``user`` must not be shown: items
+    with a pending update that ``user`` may not read now (a removal not done
+    yet, or failed). Written in the same transaction as the change that made
+    them so (``search.services.removal_mark``), so the set is exact for every
+    change made through the site; small, and read with a few small queries."""
     pending = set(PendingIndexUpdate.objects.values_list("item_id", flat=True))
     if not pending:
         return frozenset()
-    return frozenset(pending - indexable_ids(pending))
+    return frozenset(pending - readable_ids(user, pending))
 
 
-def public_search(query: SearchQuery) -> SearchResults:
-    """The public search, checked against the database.
+def search_for(user, query: SearchQuery) -> SearchResults:
+    """The search of ``user`` (None or anonymous: the public's), checked
+    against the database.
 
-    The index only ever holds public items, but it may lag behind: the
-    pending removals are excluded inside the index query (so that total and
-    facet counts go without them), and the hits of the page are checked
-    against ``public_items()``. An entry the database disowns without a
-    pending row (changed behind the site's back, by a bulk update) is
-    excluded too, the page searched again, and the entry queued for removal.
-    Raises when the backend is down."""
+    The index holds every published item with its scope and page path; the
+    backend sees only what ``visibility_for(user)`` allows, inside the index
+    query, so hits, total and facet counts are the user's own. The index
+    may lag behind: the pending removals are excluded inside the index query
+    too, and the hits of the page are checked against what the database says
+    ``user`` may read. An entry the database disowns without a pending row
+    (changed behind the site's back, by a bulk update) is excluded too, the
+    page searched again, and the entry queued for an update. Raises when the
+    backend is down."""
     backend = get_backend()
     synonyms = synonym_groups()
     load_catalogue_wording()
-    hidden = set(hidden_ids())
-    results = backend.search(query, synonyms=synonyms, exclude=hidden)
+    visibility = visibility_for(user)
+    hidden = set(hidden_ids(user))
+    results = backend.search(query, synonyms=synonyms, exclude=hidden, visibility=visibility)
     for _round in range(MAX_RECHECKS):
         ids = [hit.id for hit in results.hits]
-        stale = set(ids) - indexable_ids(ids)
+        stale = set(ids) - readable_ids(user, ids)
         if not stale:
             return results
         logger.warning("search index has %d entr(ies) the database disowns: %s", len(stale), sorted(stale))
         _queue_removal(stale)
         hidden |= stale
-        results = backend.search(query, synonyms=synonyms, exclude=hidden)
-    allowed = indexable_ids(hit.id for hit in results.hits)
+        results = backend.search(query, synonyms=synonyms, exclude=hidden, visibility=visibility)
+    allowed = readable_ids(user, (hit.id for hit in results.hits))
     results.hits = [hit for hit in results.hits if hit.id in allowed]
     return results
 
 
-def public_suggestions(text: str) -> Suggestions:
-    """Suggestions for the search box, public items only: the pending
-    removals are excluded in the index and the titles checked against the
-    database (a stale one is dropped). Raises when the backend is down."""
+def public_search(query: SearchQuery) -> SearchResults:
+    """The anonymous public's search: public (社会) items only."""
+    return search_for(None, query)
+
+
+def suggestions_for(user, text: str) -> Suggestions:
+    """Suggestions for the search box, of what ``user`` may read (the
+    anonymous: public items only): the pending removals are excluded in the
+    index and the titles checked against the database (a stale one is
+    dropped). Raises when the backend is down."""
     text = " ".join(str(text or "").split())[:MAX_SUGGEST_LENGTH]
     if not text:
         return Suggestions()
-    suggestions = get_backend().suggest(text, limit=MAX_SUGGESTIONS, exclude=hidden_ids())
-    allowed = indexable_ids(t.id for t in suggestions.titles)
+    suggestions = get_backend().suggest(
+        text, limit=MAX_SUGGESTIONS, exclude=hidden_ids(user), visibility=visibility_for(user)
+    )
+    allowed = readable_ids(user, (t.id for t in suggestions.titles))
     suggestions.titles = [t for t in suggestions.titles if t.id in allowed]
     return suggestions
+
+
+def public_suggestions(text: str) -> Suggestions:
+    return suggestions_for(None, text)
 
 
 def _queue_removal(item_ids: set[int]) -> None:

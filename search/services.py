@@ -16,6 +16,14 @@ Every update is "make the index agree with the database for these items":
 the item is indexed when ``is_indexable`` and removed otherwise. So one
 operation serves publish, unpublish, revoke, move, delete and import, and
 running it twice, late or out of order is harmless.
+
+Internal (党内, 委员) items are in the index too, each with its scope and
+page path, for the members who may read them. A change can narrow who may
+read an item (public made 党内, 党内 made 委员, moved to another unit), and
+the index cannot be asked what it holds without a round trip; so an item
+that is not public after the change is taken off at once like one that is
+gone, and put back with its new scope by the background task: until then
+members miss it, nobody sees it who should not.
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ from cms.middleware import bump_version
 from disclosure_pages.models import DisclosureItemPage
 from search.backends import get_backend
 from search.backends.base import SearchBackend
-from search.indexing import documents_for_ids, indexable_ids, iter_documents
+from search.indexing import documents_for_ids, indexable_ids, iter_documents, public_ids
 from search.models import PendingIndexUpdate
 
 logger = logging.getLogger(__name__)
@@ -96,21 +104,23 @@ def removal_wait() -> float:
 
 @dataclass
 class Affected:
-    gone: list[int]  # no longer indexable: to be removed at once
-    kept: list[int]  # indexable: (re-)indexed by the background task
+    gone: list[int]  # not public now: to be removed at once
+    kept: list[int]  # indexable (internal ones too, after their removal): (re-)indexed by the background task
 
 
 def removal_mark(*, item_ids: Iterable[int] = (), page_ids: Iterable[int] = ()) -> Affected:
     """Inside the transaction of a change: sort the affected items (and every
-    item under ``page_ids``) into those to remove and those to re-index, and
-    write a pending row for each one to remove. The rows commit (or roll
+    item under ``page_ids``) into those to remove (every one not public now:
+    its entry may say it is) and those to (re-)index, and write a pending
+    row for each one to remove. The rows commit (or roll
     back) with the change itself, so from the moment the change is visible
     searches know to exclude those items, whatever happens to the index."""
     ids = sorted({*map(int, item_ids), *item_ids_under(page_ids)})
     if not ids:
         return Affected([], [])
     indexable = indexable_ids(ids)
-    gone = [i for i in ids if i not in indexable]
+    public = public_ids(ids)
+    gone = [i for i in ids if i not in public]
     if gone:
         now = timezone.now()
         PendingIndexUpdate.objects.bulk_create(
@@ -143,9 +153,10 @@ def removal_run(*, item_ids: Iterable[int], backend: SearchBackend | None = None
             logger.exception("could not record the failure of %d search index removal(s)", len(ids))
         return False
     results_changed()
-    # Only rows of items still not indexable: one republished meanwhile has
-    # its own update on the way.
-    still_gone = [i for i in ids if i not in indexable_ids(ids)]
+    # Only rows of items still not public: one republished meanwhile has its
+    # own update on the way (and internal ones are re-indexed by theirs).
+    public = public_ids(ids)
+    still_gone = [i for i in ids if i not in public]
     pending_clear(item_ids=still_gone, before=started)
     return True
 

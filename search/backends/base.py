@@ -6,17 +6,21 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable
 
 from search.documents import IndexDocument
-from search.query import SearchQuery, SearchResults, Suggestions
+from search.query import PUBLIC, SearchQuery, SearchResults, Suggestions, Visibility
 
 Progress = Callable[[int], None]
 Synonyms = Iterable[Collection[str]]
 
 
 class SearchBackend(ABC):
-    """Index public items, and search them.
+    """Index published items, and search them for a reader.
 
-    Backends index exactly what they are given: deciding what is public is
-    the caller's job (``search.indexing.is_indexable``). ``search`` never
+    Backends index exactly what they are given: deciding what is indexed is
+    the caller's job (``search.indexing.is_indexable``). Every document
+    carries its scope and tree path; ``search`` and ``suggest`` see only the
+    documents their ``visibility`` allows, inside the index query, so hits,
+    totals and facet counts are the reader's own. The default visibility is
+    the anonymous public's: public (社会) documents only. ``search`` never
     raises on user input; it may raise on infrastructure failures (a server
     that is down), which the view turns into an error page.
     """
@@ -41,7 +45,13 @@ class SearchBackend(ABC):
         called with the number of documents done so far. Returns the count."""
 
     @abstractmethod
-    def search(self, query: SearchQuery, synonyms: Synonyms = (), exclude: Collection[int] = ()) -> SearchResults:
+    def search(
+        self,
+        query: SearchQuery,
+        synonyms: Synonyms = (),
+        exclude: Collection[int] = (),
+        visibility: Visibility = PUBLIC,
+    ) -> SearchResults:
         """Run ``query``; ``synonyms`` are groups of interchangeable terms.
         Documents whose id is in ``exclude`` are left out inside the index
         query, so that hits, total and facet counts all go without them
@@ -49,10 +59,12 @@ class SearchBackend(ABC):
         still pending: see ``search.selectors.public_search``)."""
 
     @abstractmethod
-    def suggest(self, text: str, *, limit: int = 8, exclude: Collection[int] = ()) -> Suggestions:
+    def suggest(
+        self, text: str, *, limit: int = 8, exclude: Collection[int] = (), visibility: Visibility = PUBLIC
+    ) -> Suggestions:
         """Items whose title contains ``text`` (newest first), catalogue
-        names and units containing it, for the search box as one types.
-        ``exclude`` as in ``search``."""
+        names and units of such items containing it, for the search box as
+        one types. ``exclude`` and ``visibility`` as in ``search``."""
 
     @abstractmethod
     def indexed_fingerprints(self) -> dict[int, str]:

@@ -55,18 +55,21 @@ from search.documents import IndexDocument
 from search.query import (
     FACET_SIZE,
     FACETS,
+    PUBLIC,
+    PUBLIC_SCOPE,
     Hit,
     SearchQuery,
     SearchResults,
     Suggestions,
     TitleSuggestion,
+    Visibility,
     sort_facet_counts,
     suggestion_matches,
 )
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: traditional -> simplified char filter, exact_keys
+SCHEMA_VERSION = 3  # 3: every published item, with scope and tree_path (members search)
 SNIPPET_SIZE = 120
 BULK_CHUNK = 500
 MAX_ANALYZED_OFFSET = 999_999
@@ -150,6 +153,9 @@ class DisclosureDocument(Document):
     doc_number = Keyword()
     exact_keys = Keyword()  # IndexDocument.exact_tokens(): catalogue code and 文号, normalised
     published_at = Date()
+    # Who may find it (search.query.Visibility): every search filters on these.
+    scope = Keyword()
+    tree_path = Keyword()
     url = Keyword(index=False)
     fingerprint = Keyword(index=False)
 
@@ -183,6 +189,8 @@ class DisclosureDocument(Document):
             doc_number=doc.doc_number,
             exact_keys=doc.exact_tokens(),
             published_at=doc.published_at,
+            scope=doc.scope,
+            tree_path=doc.tree_path,
             url=doc.url,
             fingerprint=doc.fingerprint(),
         )
@@ -233,6 +241,19 @@ class DisclosureQueryBuilder:
         "time_limit": "time_limit",
     }
 
+    @staticmethod
+    def filter_visibility(visibility: Visibility) -> Query | None:
+        """What the reader may see: public documents, and those of the
+        granted scopes under the granted tree paths; None for everything.
+        A document without a scope (an index of an older schema) is never
+        shown: search_rebuild fills a new one."""
+        if visibility.everything:
+            return None
+        should = [Q("term", scope=PUBLIC_SCOPE)]
+        for scopes, path in visibility.grants:
+            should.append(Q("bool", filter=[Q("terms", scope=sorted(scopes)), Q("prefix", tree_path=path)]))
+        return should[0] if len(should) == 1 else Q("bool", should=should, minimum_should_match=1)
+
     def filters(self, filters: dict[str, list[str]], skip: str | None = None) -> list[Query]:
         return [getattr(self, f"filter_{name}")(values) for name, values in filters.items() if name != skip]
 
@@ -274,9 +295,15 @@ class DisclosureQueryBuilder:
             query = Q("bool", must=[query], should=[boost])
         return query
 
-    def build(self, query: SearchQuery, plan: QueryPlan, exclude: Collection[int] = ()) -> Search:
+    def build(
+        self, query: SearchQuery, plan: QueryPlan, exclude: Collection[int] = (), visibility: Visibility = PUBLIC
+    ) -> Search:
         s = Search(using=self.client, index=self.index)
         s = s.query(self.text_query(plan)) if plan else s.query("match_all")
+        seen = self.filter_visibility(visibility)
+        if seen is not None:
+            # In the query: hits, total and every facet count are the reader's own.
+            s = s.filter(seen)
         if exclude:
             # In the query, not the post_filter: the aggregations (facet
             # counts) and the total go without these documents too.
@@ -320,7 +347,7 @@ class DisclosureQueryBuilder:
             # When only the title or metadata matched, show the start of the
             # body (escaped by the same encoder) rather than nothing.
             s = s.highlight("body", no_match_size=SNIPPET_SIZE)
-        source = ["item_id", "title", "url", "unit", "unit_path", "catalog_code", "published_at"]
+        source = ["item_id", "title", "url", "unit", "unit_path", "catalog_code", "published_at", "scope"]
         # Without text there is nothing to highlight: the snippet is cut from
         # the body in Python. With text, the (possibly long) body stays on
         # the server.
@@ -543,13 +570,19 @@ class ElasticsearchBackend(SearchBackend):
                 out[int(hit["_source"]["item_id"])] = hit["_source"].get("fingerprint", "")
             after = hits[-1]["sort"]
 
-    def search(self, query: SearchQuery, synonyms: Synonyms = (), exclude: Collection[int] = ()) -> SearchResults:
+    def search(
+        self,
+        query: SearchQuery,
+        synonyms: Synonyms = (),
+        exclude: Collection[int] = (),
+        visibility: Visibility = PUBLIC,
+    ) -> SearchResults:
         plan = plan_query(query.q, synonyms) if not query.is_blank else QueryPlan()
         if not query.is_blank and not plan:
             return SearchResults.empty(query)  # only emoji or punctuation: nothing to look for
         builder = DisclosureQueryBuilder(self.client, self.alias, words=self._has_words())
         try:
-            response = builder.build(query, plan, exclude).execute()
+            response = builder.build(query, plan, exclude, visibility).execute()
         except NotFoundError:
             logger.warning("search index %s does not exist yet; run search_rebuild", self.alias)
             return SearchResults.empty(query)
@@ -561,7 +594,9 @@ class ElasticsearchBackend(SearchBackend):
         hits = [self._hit(h) for h in response.hits]
         return SearchResults.build(query, int(response.hits.total.value), hits, facets)
 
-    def suggest(self, text: str, *, limit: int = 8, exclude: Collection[int] = ()) -> Suggestions:
+    def suggest(
+        self, text: str, *, limit: int = 8, exclude: Collection[int] = (), visibility: Visibility = PUBLIC
+    ) -> Suggestions:
         """One request: titles containing the text (newest first), and the
         catalogue names and units of the items whose title or metadata
         contains it (terms aggregations), narrowed to those containing it."""
@@ -578,6 +613,9 @@ class ElasticsearchBackend(SearchBackend):
         s = Search(using=self.client, index=self.alias).query(
             Q("bool", should=[on("title"), on("simplified_title"), on("meta_text")], minimum_should_match=1)
         )
+        seen = DisclosureQueryBuilder.filter_visibility(visibility)
+        if seen is not None:
+            s = s.filter(seen)  # the aggregations too: units and catalogues of what the reader may see
         if exclude:
             s = s.exclude("terms", item_id=sorted(int(i) for i in exclude))
         # Hits: titles only; the aggregations see the metadata matches too.
@@ -625,4 +663,5 @@ class ElasticsearchBackend(SearchBackend):
             catalog_code=src.get("catalog_code", ""),
             published_at=published if isinstance(published, datetime) else datetime.fromisoformat(published),
             snippet_html=snippet,
+            scope=src.get("scope", PUBLIC_SCOPE),
         )

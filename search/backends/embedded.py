@@ -61,11 +61,14 @@ from search.backends.base import Progress, SearchBackend, Synonyms
 from search.documents import IndexDocument
 from search.query import (
     FACETS,
+    PUBLIC,
+    PUBLIC_SCOPE,
     Hit,
     SearchQuery,
     SearchResults,
     Suggestions,
     TitleSuggestion,
+    Visibility,
     sort_facet_counts,
     suggestion_matches,
 )
@@ -76,7 +79,7 @@ DEFAULT_PATH = Path("var/search/index.sqlite3")
 # Bump when the tables or the analysis change: an index written by another
 # version is recreated empty rather than queried wrongly (search_check then
 # reports everything missing and search_rebuild refills it).
-SCHEMA_VERSION = "5"  # 5: traditional -> simplified, exact code / 文号 tokens
+SCHEMA_VERSION = "6"  # 6: every published item, with its scope and tree path (members search)
 
 # FTS columns in order, with their bm25 weights: a match in the title counts
 # five times a match in the body.
@@ -136,7 +139,11 @@ CREATE TABLE IF NOT EXISTS doc_keys(
     unit_key INTEGER,
     level1_key INTEGER,
     year INTEGER,
-    time_limit_key INTEGER
+    time_limit_key INTEGER,
+    scope TEXT NOT NULL,  -- 公开范围: only 'public' rows are seen by everyone (search.query.Visibility)
+    tree_path TEXT NOT NULL,  -- the item's page path: members and supervisors see subtrees
+    level2_key INTEGER,  -- catalogue names offered as suggestions, of the items one may see
+    level3_key INTEGER
 );
 CREATE INDEX IF NOT EXISTS doc_keys_published ON doc_keys(published_ts DESC, id DESC);
 -- For listing without text (browse by facet): counts read these indexes.
@@ -145,6 +152,8 @@ CREATE INDEX IF NOT EXISTS doc_keys_unit ON doc_keys(unit_key);
 CREATE INDEX IF NOT EXISTS doc_keys_level1 ON doc_keys(level1_key);
 CREATE INDEX IF NOT EXISTS doc_keys_year ON doc_keys(year);
 CREATE INDEX IF NOT EXISTS doc_keys_time_limit ON doc_keys(time_limit_key);
+CREATE INDEX IF NOT EXISTS doc_keys_level2 ON doc_keys(level2_key);
+CREATE INDEX IF NOT EXISTS doc_keys_level3 ON doc_keys(level3_key);
 CREATE TABLE IF NOT EXISTS doc_texts(
     id INTEGER PRIMARY KEY,
     body TEXT NOT NULL,
@@ -199,6 +208,24 @@ def tier_expressions(plan: QueryPlan) -> list[str]:
 # Added to the bm25 of each lower tier, so that a sort on the score ranks
 # tier by tier (bm25 of one item is a few dozen at most).
 TIER_OFFSET = 1_000_000.0
+
+
+# Suggested facet values -> their doc_keys column.
+_SUGGESTED = {"unit": "unit_key", "level1": "level1_key", "level2": "level2_key", "level3": "level3_key"}
+
+
+def visibility_sql(visibility: Visibility, alias: str = "k") -> str:
+    """The condition on doc_keys (as ``alias``) for what ``visibility`` lets the
+    reader see; "" for everything. Scopes and tree paths are checked by
+    ``Visibility`` (lowercase names, alphanumeric paths, never user text),
+    so they are inlined: one statement serves the count and the page."""
+    if visibility.everything:
+        return ""
+    clauses = [f"{alias}.scope = '{PUBLIC_SCOPE}'"]
+    for scopes, path in visibility.grants:
+        names = ", ".join(f"'{scope}'" for scope in sorted(scopes))
+        clauses.append(f"({alias}.scope IN ({names}) AND substr({alias}.tree_path, 1, {len(path)}) = '{path}')")
+    return clauses[0] if len(clauses) == 1 else "(" + " OR ".join(clauses) + ")"
 
 
 class EmbeddedBackend(SearchBackend):
@@ -338,7 +365,8 @@ class EmbeddedBackend(SearchBackend):
             ),
         )
         con.execute(
-            f"INSERT INTO doc_keys(id, published_ts, {_KEY_LIST}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO doc_keys(id, published_ts, {_KEY_LIST}, scope, tree_path, level2_key, level3_key)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc.id,
                 doc.published_at.timestamp(),
@@ -347,11 +375,12 @@ class EmbeddedBackend(SearchBackend):
                 self._term(con, "level1", doc.level1, cache),
                 doc.year,
                 self._term(con, "time_limit", doc.time_limit, cache),
+                doc.scope,
+                doc.tree_path,
+                self._term(con, "level2", doc.level2, cache),
+                self._term(con, "level3", doc.level3, cache),
             ),
         )
-        # Catalogue names offered as suggestions (not a facet: no column).
-        for name in (doc.level3, doc.level2):
-            self._term(con, "catalogue", name, cache)
         con.execute(
             "INSERT INTO doc_texts(id, body, tables_text, attachments_text) VALUES (?, ?, ?, ?)",
             (doc.id, doc.body, doc.tables_text, doc.attachments_text),
@@ -457,7 +486,13 @@ class EmbeddedBackend(SearchBackend):
         with self._read() as con:
             return int(con.execute("SELECT count(*) FROM docs").fetchone()[0])
 
-    def search(self, query: SearchQuery, synonyms: Synonyms = (), exclude: Collection[int] = ()) -> SearchResults:
+    def search(
+        self,
+        query: SearchQuery,
+        synonyms: Synonyms = (),
+        exclude: Collection[int] = (),
+        visibility: Visibility = PUBLIC,
+    ) -> SearchResults:
         plan = plan_query(query.q, synonyms) if not query.is_blank else QueryPlan()
         alternatives = plan.alternatives
         if not query.is_blank and not plan:
@@ -469,9 +504,9 @@ class EmbeddedBackend(SearchBackend):
             allowed = self._allowed_keys(con, query.filters)
             excluded = frozenset(map(int, exclude))
             if plan:
-                total, counts, ids = self._search_text(con, query, plan, allowed, excluded)
+                total, counts, ids = self._search_text(con, query, plan, allowed, excluded, visibility)
             else:
-                total, counts, ids = self._list_all(con, query, allowed, excluded)
+                total, counts, ids = self._list_all(con, query, allowed, excluded, visibility)
             facets = self._facet_values(con, counts)
             rows = self._rows(con, ids)
 
@@ -479,20 +514,25 @@ class EmbeddedBackend(SearchBackend):
         hits = [self._hit(rows[doc_id], pattern) for doc_id in ids if doc_id in rows]
         return SearchResults.build(query, total, hits, facets)
 
-    def suggest(self, text: str, *, limit: int = 8, exclude: Collection[int] = ()) -> Suggestions:
+    def suggest(
+        self, text: str, *, limit: int = 8, exclude: Collection[int] = (), visibility: Visibility = PUBLIC
+    ) -> Suggestions:
         """Titles through FTS5 on the title column alone, newest first (by
         rowid: no bm25, so the cost does not grow with the matches);
-        catalogue names and units from the dictionary of facet values."""
+        catalogue names and units from the dictionary of facet values, those
+        of an item the reader may see."""
         plan = plan_query(text)
         if not plan.phrases:
             return Suggestions()
         excluded = frozenset(map(int, exclude))
         expression = "title : (" + fts_match_expression(plan.phrases[:1]) + ")"
+        seen = visibility_sql(visibility)
         with self._read() as con:
             ids = [
                 int(row[0])
                 for row in con.execute(
-                    "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+                    "SELECT fts.rowid FROM fts JOIN doc_keys k ON k.id = fts.rowid"
+                    f" WHERE fts MATCH ?{' AND ' + seen if seen else ''} ORDER BY fts.rowid DESC LIMIT ?",
                     (expression, limit + len(excluded)),
                 )
                 if int(row[0]) not in excluded
@@ -504,20 +544,30 @@ class EmbeddedBackend(SearchBackend):
                     int(i): (t, u)
                     for i, t, u in con.execute(f"SELECT id, title, url FROM docs WHERE id IN ({placeholders})", ids)
                 }
-            values: dict[str, list[str]] = {"catalogue": [], "level1": [], "unit": []}
-            # Units and 一级 names only while an indexed item has them (the
+            # The dictionary's values containing the text first (a few), then
+            # only those an indexed item the reader may see still has (the
             # dictionary keeps values of removed items until a rebuild).
-            for facet, value in con.execute(
-                "SELECT facet, value FROM terms t WHERE facet = 'catalogue'"
-                " OR (facet = 'unit' AND EXISTS (SELECT 1 FROM doc_keys WHERE unit_key = t.id))"
-                " OR (facet = 'level1' AND EXISTS (SELECT 1 FROM doc_keys WHERE level1_key = t.id))"
+            terms: dict[str, dict[str, int]] = {name: {} for name in _SUGGESTED}
+            for key, facet, value in con.execute(
+                f"SELECT id, facet, value FROM terms WHERE facet IN ({', '.join(repr(f) for f in _SUGGESTED)})"
                 " ORDER BY id"
             ):
-                values[facet].append(value)
+                terms[facet].setdefault(value, int(key))
+            values: dict[str, list[str]] = {}
+            for facet, column in _SUGGESTED.items():
+                candidates = suggestion_matches(text, terms[facet], len(terms[facet]))
+                values[facet] = [
+                    value
+                    for value in candidates
+                    if con.execute(
+                        f"SELECT 1 FROM doc_keys k WHERE k.{column} = ?{' AND ' + seen if seen else ''} LIMIT 1",
+                        (terms[facet][value],),
+                    ).fetchone()
+                ][:limit]
         return Suggestions(
             titles=[TitleSuggestion(i, *titles[i]) for i in ids if i in titles],
-            catalogues=suggestion_matches(text, [*values["level1"], *values["catalogue"]], limit),
-            units=suggestion_matches(text, values["unit"], limit),
+            catalogues=suggestion_matches(text, [*values["level1"], *values["level3"], *values["level2"]], limit),
+            units=values["unit"],
         )
 
     def _search_text(
@@ -527,6 +577,7 @@ class EmbeddedBackend(SearchBackend):
         plan: QueryPlan,
         allowed: dict[str, set[int]],
         excluded: frozenset[int] = frozenset(),
+        visibility: Visibility = PUBLIC,
     ) -> tuple[int, dict[str, Counter[int]], list[int]]:
         """Match once, then count and page in Python.
 
@@ -536,12 +587,16 @@ class EmbeddedBackend(SearchBackend):
         table took 65 ms (each GROUP BY sorts).
         """
         relevance = query.effective_sort == "relevance"
+        # Visibility inside the matching query: what the reader may not see
+        # is neither counted nor ranked.
+        seen = visibility_sql(visibility)
+        visible = f" AND {seen}" if seen else ""
         rows: list[tuple[Any, ...]] = []
         if relevance:
             for tier, expression in enumerate(tier_expressions(plan)):
                 rows += con.execute(
                     f"SELECT k.id, {_BM25} + {tier * TIER_OFFSET}, k.published_ts, {_KEY_LIST_K}"
-                    f" FROM fts JOIN doc_keys k ON k.id = fts.rowid WHERE fts MATCH ?",
+                    f" FROM fts JOIN doc_keys k ON k.id = fts.rowid WHERE fts MATCH ?{visible}",
                     (expression,),
                 ).fetchall()
         else:
@@ -550,7 +605,7 @@ class EmbeddedBackend(SearchBackend):
             expression = " OR ".join(f"({e})" for e in tier_expressions(plan)) if plan.exact or plan.words else None
             rows = con.execute(
                 f"SELECT k.id, 0, k.published_ts, {_KEY_LIST_K}"
-                f" FROM fts JOIN doc_keys k ON k.id = fts.rowid WHERE fts MATCH ?",
+                f" FROM fts JOIN doc_keys k ON k.id = fts.rowid WHERE fts MATCH ?{visible}",
                 (expression or fts_match_expression(plan.phrases),),
             ).fetchall()
         if excluded:
@@ -590,10 +645,12 @@ class EmbeddedBackend(SearchBackend):
         query: SearchQuery,
         allowed: dict[str, set[int]],
         excluded: frozenset[int] = frozenset(),
+        visibility: Visibility = PUBLIC,
     ) -> tuple[int, dict[str, Counter[int]], list[int]]:
         """No text: everything (filtered), newest first. SQL here, since the
         indexes on doc_keys give counts and pages without reading every row."""
-        where = _where(allowed, excluded)
+        seen = visibility_sql(visibility, "m")
+        where = _where(allowed, excluded, seen)
         total = int(con.execute(f"SELECT count(*) FROM doc_keys m{where}").fetchone()[0])
         ids = [
             int(row[0])
@@ -602,11 +659,11 @@ class EmbeddedBackend(SearchBackend):
                 (query.per_page, query.offset),
             )
         ]
-        return total, self._count_sql(con, allowed, excluded), ids
+        return total, self._count_sql(con, allowed, excluded, seen=seen), ids
 
     @staticmethod
     def _count_sql(
-        con: apsw.Connection, allowed: dict[str, set[int]], excluded: frozenset[int] = frozenset()
+        con: apsw.Connection, allowed: dict[str, set[int]], excluded: frozenset[int] = frozenset(), *, seen: str
     ) -> dict[str, Counter[int]]:
         """Counts per facet, each with every OTHER facet's filter applied:
         selecting 武江区 still lists 浈江区 with its count, so values within a
@@ -615,7 +672,7 @@ class EmbeddedBackend(SearchBackend):
         parts = []
         for i, name in enumerate(FACETS):
             column = f"m.{_KEY_COLUMNS[name]}"
-            where = _where({k: v for k, v in allowed.items() if k != name}, excluded)
+            where = _where({k: v for k, v in allowed.items() if k != name}, excluded, seen)
             where = f"{where} AND {column} IS NOT NULL" if where else f" WHERE {column} IS NOT NULL"
             parts.append(f"SELECT {i}, {column}, count(*) FROM doc_keys m{where} GROUP BY {column}")
         counts: dict[str, Counter[int]] = {name: Counter() for name in FACETS}
@@ -677,16 +734,16 @@ class EmbeddedBackend(SearchBackend):
             return {}
         placeholders = ", ".join("?" * len(ids))
         rows = con.execute(
-            f"SELECT d.id, d.title, d.url, d.unit, d.unit_path, d.catalog_code, d.published_at,"
+            f"SELECT d.id, d.title, d.url, d.unit, d.unit_path, d.catalog_code, d.published_at, k.scope,"
             f" {', '.join('t.' + f for f in SNIPPET_FIELDS)}"
-            f" FROM docs d JOIN doc_texts t ON t.id = d.id WHERE d.id IN ({placeholders})",
+            f" FROM docs d JOIN doc_texts t ON t.id = d.id JOIN doc_keys k ON k.id = d.id WHERE d.id IN ({placeholders})",
             ids,
         )
         return {int(row[0]): tuple(row) for row in rows}
 
     @staticmethod
     def _hit(row: tuple[Any, ...], pattern: re.Pattern[str] | None) -> Hit:
-        doc_id, title, url, unit, unit_path, catalog_code, published_at, *texts = row
+        doc_id, title, url, unit, unit_path, catalog_code, published_at, scope, *texts = row
         snippet = None
         for text in texts:
             if text:
@@ -704,14 +761,15 @@ class EmbeddedBackend(SearchBackend):
             catalog_code=catalog_code,
             published_at=datetime.fromisoformat(published_at),
             snippet_html=snippet,
+            scope=scope,
         )
 
 
-def _where(allowed: dict[str, set[int]], excluded: Collection[int] = ()) -> str:
-    """WHERE for facet filters and excluded ids. Keys and ids are integers
-    from our own tables or int(), never user text, so they are inlined (one
-    statement can then be reused for the count and the page)."""
-    clauses = []
+def _where(allowed: dict[str, set[int]], excluded: Collection[int] = (), seen: str = "") -> str:
+    """WHERE for facet filters, excluded ids and visibility. Keys and ids
+    are integers from our own tables or int(), never user text, so they are
+    inlined (one statement can then be reused for the count and the page)."""
+    clauses = [seen] if seen else []
     if excluded:
         clauses.append(f"m.id NOT IN ({', '.join(str(int(i)) for i in sorted(excluded))})")
     for name, keys in allowed.items():

@@ -94,3 +94,22 @@ def test_documents_of_internal_items_are_not_served(client, items):
     assert client.get(internal_doc.url).status_code == 404
     page = client.get(items["public"].url).content.decode()
     assert public_doc.url in page and withheld_doc.url not in page
+
+
+@pytest.mark.parametrize(
+    "username", ["wj_member", "wj_editor", "wj_reviewer", "lk_member", "lk_committee", "sg_supervisor", "wj_supervisor"]
+)
+def test_readable_scopes_is_the_rule_visible_items_applies(user_named, username):
+    """One rule (disclosure_pages.permissions.readable_scopes): the site's visible_items and the
+    search index's filter (search.query.Visibility, built from it) agree item by item."""
+    from disclosure_pages.permissions import readable_scopes
+    from disclosure_pages.selectors import live_items
+    from search.selectors import visibility_for
+
+    user = user_named(username)
+    readable, visibility = readable_scopes(user), visibility_for(user)
+    visible = set(visible_items(user).values_list("pk", flat=True))
+    rows = live_items().values_list("pk", "scope", "path")
+    assert {pk for pk, scope, path in rows if readable.allows(scope, path)} == visible
+    assert {pk for pk, scope, path in rows if visibility.allows(scope, path)} == visible
+    assert visible >= set(visible_items(None).values_list("pk", flat=True))

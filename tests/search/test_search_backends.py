@@ -19,7 +19,7 @@ from search.analysis import normalize, plan_query, query_chunks
 from search.backends.base import SearchBackend
 from search.backends.elastic import ElasticsearchBackend
 from search.documents import IndexDocument
-from search.query import FACETS, MAX_RESULT_WINDOW, SearchQuery, SearchResults
+from search.query import FACETS, MAX_RESULT_WINDOW, PUBLIC, SearchQuery, SearchResults, Visibility
 
 CST = timezone(timedelta(hours=8))
 SYNONYMS = [{"纪委", "纪律检查委员会"}, {"三重一大", "重大事项集体决策"}]
@@ -678,3 +678,117 @@ def test_suggest_leaves_out_excluded_items(typed: SearchBackend) -> None:
 @pytest.mark.parametrize("text", ["", "   ", "🙂", "*", '"', "OR", "a" * 200])
 def test_suggest_never_raises(typed: SearchBackend, text: str) -> None:
     typed.suggest(text)
+
+
+# --- who may find what: the visibility filter inside the index query -------------------------------
+#
+# Tree paths as Wagtail's: four characters per level. Unit A (区委办) at 000100010001, unit B
+# (浈江区委办) at 000100010002; a reach over both at 00010001. The needles occur in no other document.
+
+UNIT_A, UNIT_B, REACH = "000100010001", "000100010002", "00010001"
+PARTY, COMMITTEE = frozenset({"party"}), frozenset({"party", "committee"})
+EVERY_SCOPE = frozenset({"public", "party", "committee"})
+
+
+def scoped(id: int, title: str, scope: str, unit_path: str, **kwargs: object) -> IndexDocument:
+    unit = "区委办" if unit_path == UNIT_A else "浈江区委办"
+    return dataclasses.replace(
+        doc(id, title, f"{title}的正文。", unit=unit, **kwargs),  # type: ignore[arg-type]
+        scope=scope,
+        tree_path=f"{unit_path}0001000100010{id:03d}",
+        level3=f"{title}目录",
+    )
+
+
+SCOPED = [
+    scoped(201, "针甲公开事项", "public", UNIT_A),
+    scoped(202, "针甲党内事项", "party", UNIT_A, level1="党内组织生活"),
+    scoped(203, "针甲委员事项", "committee", UNIT_A, year=2023),
+    scoped(204, "针甲乙单位党内事项", "party", UNIT_B, level1="乙单位组织生活"),
+]
+
+
+@pytest.fixture
+def with_internal(empty_backend: SearchBackend) -> Iterator[SearchBackend]:
+    empty_backend.rebuild([*CORPUS, *SCOPED])
+    yield empty_backend
+
+
+def seen(backend: SearchBackend, q: str = "针甲", visibility: Visibility = PUBLIC, **kwargs: object) -> SearchResults:
+    return backend.search(SearchQuery(q=q, per_page=50, **kwargs), visibility=visibility)  # type: ignore[arg-type]
+
+
+MEMBER_OF_A = Visibility(grants=((PARTY, UNIT_A),))
+COMMITTEE_OF_A = Visibility(grants=((COMMITTEE, UNIT_A),))
+SUPERVISOR = Visibility(grants=((EVERY_SCOPE, REACH),))
+
+
+@pytest.mark.parametrize(
+    ("visibility", "expected"),
+    [
+        (PUBLIC, {201}),
+        (MEMBER_OF_A, {201, 202}),
+        (COMMITTEE_OF_A, {201, 202, 203}),
+        (Visibility(grants=((PARTY, UNIT_B),)), {201, 204}),
+        (Visibility(grants=((PARTY, UNIT_A), (PARTY, UNIT_B))), {201, 202, 204}),
+        (SUPERVISOR, {201, 202, 203, 204}),
+        (Visibility(grants=((EVERY_SCOPE, "00010002"),)), {201}),  # a reach elsewhere
+        (Visibility(everything=True), {201, 202, 203, 204}),
+    ],
+    ids=["anonymous", "member_a", "committee_a", "member_b", "member_a_and_b", "supervisor", "elsewhere", "all"],
+)
+def test_visibility_decides_hits_total_and_facets(
+    with_internal: SearchBackend, visibility: Visibility, expected: set[int]
+) -> None:
+    for sort in ("relevance", "date"):
+        results = seen(with_internal, visibility=visibility, sort=sort)
+        assert ids_of(results) == expected and results.total == len(expected), sort
+        found = [d for d in SCOPED if d.id in expected]
+        assert dict(results.facets["unit"]) == dict(Counter(d.unit_path for d in found))
+        assert dict(results.facets["level1"]) == dict(Counter(d.level1 for d in found))
+        assert dict(results.facets["year"]) == dict(Counter(str(d.year) for d in found))
+    assert {h.id: h.scope for h in seen(with_internal, visibility=visibility).hits} == {
+        d.id: d.scope for d in SCOPED if d.id in expected
+    }
+    # Browsing without text and filtering by facet go through the same filter.
+    listed = with_internal.search(SearchQuery(per_page=50), visibility=visibility)
+    assert {h.id for h in listed.hits} & {d.id for d in SCOPED} == expected
+    assert listed.total == len(CORPUS) + len(expected)
+    assert dict(listed.facets["level1"]).get("党内组织生活", 0) == (202 in expected)
+    filtered = seen(with_internal, visibility=visibility, filters={"unit": ["韶关市/浈江区/浈江区委办"]})
+    assert ids_of(filtered) == expected & {204}
+
+
+def test_a_needle_of_another_unit_is_found_by_no_member_of_this_one(with_internal: SearchBackend) -> None:
+    for visibility in (PUBLIC, MEMBER_OF_A, COMMITTEE_OF_A):
+        for q in ("针甲乙单位", "乙单位党内", "乙单位组织生活"):
+            results = seen(with_internal, q, visibility)
+            assert results.total == 0 and results.hits == [], (visibility, q)
+            assert all(not values for values in results.facets.values()), (visibility, q)
+        assert with_internal.suggest("针甲乙", visibility=visibility).titles == []
+        assert with_internal.suggest("乙单位", visibility=visibility).catalogues == []
+
+
+def test_exclude_and_visibility_together(with_internal: SearchBackend) -> None:
+    results = with_internal.search(SearchQuery(q="针甲", per_page=50), exclude=[202], visibility=COMMITTEE_OF_A)
+    assert ids_of(results) == {201, 203}
+
+
+def test_suggestions_follow_visibility(with_internal: SearchBackend) -> None:
+    def titles(visibility: Visibility) -> set[int]:
+        return {t.id for t in with_internal.suggest("针甲", visibility=visibility).titles}
+
+    assert titles(PUBLIC) == {201}
+    assert titles(MEMBER_OF_A) == {201, 202}
+    assert titles(SUPERVISOR) == {201, 202, 203, 204}
+    # Catalogue names of internal items only for those who may read one of them.
+    assert with_internal.suggest("针甲党内", visibility=PUBLIC).catalogues == []
+    assert with_internal.suggest("针甲党内", visibility=MEMBER_OF_A).catalogues == ["针甲党内事项目录"]
+    assert "党内组织生活" not in with_internal.suggest("组织生活").catalogues
+    assert "党内组织生活" in with_internal.suggest("组织生活", visibility=MEMBER_OF_A).catalogues
+
+
+@pytest.mark.parametrize("grant", [(PARTY, "0001'; --"), (frozenset({"Party"}), UNIT_A), (PARTY, "")])
+def test_visibility_refuses_grants_that_are_not_tree_paths(grant: tuple[frozenset[str], str]) -> None:
+    with pytest.raises(ValueError):
+        Visibility(grants=(grant,))

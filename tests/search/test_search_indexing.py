@@ -9,7 +9,7 @@ import datetime
 import pytest
 
 from disclosure_pages.models import CatalogNodePage, ItemAttachment
-from search.indexing import document_for_item, html_to_text, is_indexable
+from search.indexing import document_for_item, html_to_text, is_indexable, public_ids
 from search.services import index_sync
 from tests.builders import make_item, node_for
 from tests.search.helpers import LK, WJ, api, docx_bytes, draft_item, found_titles, make_document, pdf_bytes
@@ -110,10 +110,14 @@ def test_broken_attachment_does_not_keep_the_item_out(item, embedded_site_backen
 
 
 @pytest.mark.parametrize("scope", ["party", "committee"])
-def test_internal_items_are_not_indexable(db, scope):
+def test_internal_items_are_indexed_with_their_scope_and_path(db, scope):
+    """For the members who may read them (search.query.Visibility); the public never finds them
+    (tests/search/test_search_members.py)."""
     internal = make_item(LK, "1-1-1", title="党内事项", scope=scope)
-    assert internal.live and not is_indexable(internal)
-    assert document_for_item(internal) is None
+    assert internal.live and is_indexable(internal)
+    document = document_for_item(internal)
+    assert (document.scope, document.tree_path) == (scope, internal.path)
+    assert public_ids([internal.pk]) == set()
 
 
 def test_draft_is_not_indexable(db):

@@ -14,6 +14,7 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks.signals import task_enqueued
@@ -57,12 +58,17 @@ def test_draft_is_never_indexed(django_capture_on_commit_callbacks):
 
 
 @pytest.mark.parametrize("scope", [Scope.PARTY, Scope.COMMITTEE])
-def test_internal_item_is_never_indexed(django_capture_on_commit_callbacks, site_backend, scope):
+def test_internal_item_is_never_found_by_the_public(django_capture_on_commit_callbacks, site_backend, scope):
+    """Indexed with its scope, for the members who may read it (test_search_members.py); the
+    public's search, its counts and its suggestions never show it."""
     with django_capture_on_commit_callbacks(execute=True):
         item = publish_new(WJ, "1-1-1", title="鲲鹏党内事项", scope=scope)
     assert item.live
+    assert item.pk in site_backend.indexed_fingerprints()
     assert found_titles("鲲鹏") == []
-    assert item.pk not in site_backend.indexed_fingerprints()
+    assert api("鲲鹏")["total"] == 0
+    assert all(not values for values in api("鲲鹏")["facets"].values())
+    assert Client().get("/api/search/suggest/", {"q": "鲲鹏"}).json()["titles"] == []
 
 
 def test_changing_a_public_item_to_internal_removes_it(django_capture_on_commit_callbacks):

@@ -31,6 +31,7 @@ from disclosure_pages.actions import revoke_item
 from disclosure_pages.choices import Scope
 from disclosure_pages.models import CatalogNodePage, DisclosureItemPage
 from search.backends.embedded import EmbeddedBackend
+from search.indexing import document_for_item
 from search.models import PendingIndexUpdate
 from tests.builders import node_for
 from tests.search.helpers import WJ, ZJ, api, facet_counts, publish, publish_new
@@ -142,11 +143,17 @@ def test_excluded_from_hits_totals_and_facets_while_the_index_cannot_remove_it(
     assert PendingIndexUpdate.objects.filter(item_id=two_items.pk).exists()  # and waiting for a retry
     assert_only_the_other_item_is_found(client)
 
-    # search_sync retries the removal once the index takes writes again.
+    # search_sync retries the removal once the index takes writes again; an item made internal is
+    # indexed anew with its scope (for the members who may read it), which the public never sees.
     monkeypatch.undo()
     PendingIndexUpdate.objects.update(next_attempt_at=PendingIndexUpdate.objects.first().last_failed_at)
     call_command("search_sync", stdout=io.StringIO())
-    assert two_items.pk not in failing_removal.indexed_fingerprints()
+    if change == "made_internal":
+        internal = document_for_item(DisclosureItemPage.objects.get(pk=two_items.pk))
+        assert internal.scope == Scope.PARTY
+        assert failing_removal.indexed_fingerprints()[two_items.pk] == internal.fingerprint()
+    else:
+        assert two_items.pk not in failing_removal.indexed_fingerprints()
     assert not PendingIndexUpdate.objects.exists()
     assert_only_the_other_item_is_found(client)
 

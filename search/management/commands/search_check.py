@@ -24,9 +24,9 @@ class Command(BaseCommand):
         report = index_check(backend=backend)
         self.stdout.write(f"核对检索索引（{where}）")
         self.stdout.write(f"  应索引的事项：{report.expected:,}    索引中的条目：{report.indexed:,}")
-        self._list("缺失（已发布的社会公开事项，索引中没有）", report.missing, options["limit"])
+        self._list("缺失（已发布的事项，索引中没有）", report.missing, options["limit"])
         self._list("过期（索引内容与数据库不一致）", report.stale, options["limit"])
-        self._list("多余（已撤消、撤回、删除或非社会公开，仍在索引中）", report.orphaned, options["limit"])
+        self._list("多余（已撤消、撤回、删除或不应检索，仍在索引中）", report.orphaned, options["limit"])
         if report.pending:
             self.stdout.write(f"  等待重试的索引更新：{report.pending}")
 

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         if not backend.ping():
             raise CommandError(f"无法连接检索索引（{where}），请检查配置或服务状态后重试。")
         total = count_indexable_candidates()
-        self.stdout.write(f"重建检索索引（{where}）：共 {total:,} 个已发布的社会公开事项。")
+        self.stdout.write(
+            f"重建检索索引（{where}）：共 {total:,} 个已发布的事项（社会公开的，以及党内、委员范围的，供有权查看者检索）。"
+        )
         bar = ProgressBar(self.stdout, total, unit="项")
         try:
             count = index_rebuild(backend=backend, progress=bar.update, extract=not options["no_extract"])
