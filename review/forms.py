@@ -190,6 +190,12 @@ def _unit_choices():
 
 
 class UnitsField(forms.ModelMultipleChoiceField):
+    """Units by id. Cleans to a list of ids, not a queryset: Wagtail hands an action modal's
+    cleaned_data back to the edit view as JSON, and a queryset cannot be (a 500 there)."""
+
+    def clean(self, value):
+        return [unit.pk for unit in super().clean(value)]
+
     def label_from_instance(self, obj):
         # 武江区·区委办, with the regions' titles read once for the whole list.
         if not hasattr(self, "_regions"):

@@ -304,7 +304,9 @@ def _request_office(form: ApprovalForm, requested: bool, reason: str) -> None:
         form.secrecy_office_request_reason = text
 
 
-def _name_countersigners(form: ApprovalForm, item: DisclosureItemPage, units: Iterable[UnitPage]) -> None:
+def _name_countersigners(form: ApprovalForm, item: DisclosureItemPage, units: Iterable[UnitPage | int]) -> None:
+    # Ids from the action form (see review.forms.UnitsField) or units.
+    units = UnitPage.objects.filter(pk__in=[getattr(unit, "pk", unit) for unit in units])
     own = item.unit
     wanted = {unit.pk: unit for unit in units if own is None or unit.pk != own.pk}
     for row in form.countersignatures.exclude(unit_id__in=wanted):

@@ -52,7 +52,8 @@ def test_supervisors_get_one_summary_of_their_reach(with_emails):
 def test_second_run_the_same_day_sends_nothing_new(with_emails):
     first = run()
     sent = len(mail.outbox)
-    assert sent == 3 and "完成：已发送 3 封" in first
+    # wj_editor, wj_supervisor, sg_supervisor, and hn_editor (惠农区委), whose demo persona has an address
+    assert sent == 4 and "完成：已发送 4 封" in first
     logged = ReminderLog.objects.count()
     second = run()
     assert len(mail.outbox) == sent and ReminderLog.objects.count() == logged
@@ -70,7 +71,7 @@ def test_a_newly_due_period_is_sent_the_next_time(with_emails):
 def test_dry_run_sends_and_records_nothing(with_emails):
     out = run("--dry-run")
     assert not mail.outbox and not ReminderLog.objects.exists()
-    assert "演练，不发送" in out and "将发送 3 封" in out
+    assert "演练，不发送" in out and "将发送 4 封" in out
 
 
 def test_people_without_email_are_told_in_the_admin_inbox(with_emails):

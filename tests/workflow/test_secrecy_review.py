@@ -223,3 +223,26 @@ def test_every_steps_opinion_is_in_the_approval_form_pdf(client, hn, node):
         "平罗县编办已确认",
     ):
         assert expected in flat, expected
+
+
+def test_the_review_modal_data_with_countersign_units_goes_back_as_json(db):
+    # Wagtail's CollectWorkflowActionData returns the modal's cleaned_data as JSON to the edit view:
+    # choosing 会签部门 there was a 500 (a queryset is not JSON) in the browser.
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from review.forms import ReviewActionForm
+
+    other = find_unit("石嘴山市/平罗县/县编办")
+    form = ReviewActionForm(
+        {
+            "disclose_opinion": "agree",
+            "disclose_reason": "属于目录规定的公开内容",
+            "secrecy_opinion": "pass",
+            "secrecy_reason": "不涉及国家秘密",
+            "countersign_units": [str(other.pk)],
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert json.loads(json.dumps(form.cleaned_data, cls=DjangoJSONEncoder))["countersign_units"] == [other.pk]
