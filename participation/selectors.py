@@ -8,6 +8,7 @@ unit, and superusers — nobody else (`can_see_contact`).
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -209,11 +210,19 @@ def request_deadlines(request: DisclosureRequest, *, today: datetime.date | None
     )
 
 
+# What submission issues (services.py: YSQ-<year>-<pk, six digits or more>); anything else names no request
+# and never reaches the database (PostgreSQL refuses a NUL in a string literal: a 500, not a miss).
+TRACKING_NUMBER = re.compile(r"YSQ-[0-9]{4}-[0-9]{6,19}")
+
+
 def find_request(tracking_number: str) -> DisclosureRequest | None:
+    tracking_number = tracking_number.strip().upper()
+    if not TRACKING_NUMBER.fullmatch(tracking_number):
+        return None
     return (
         DisclosureRequest.objects.select_related("unit", "disclosure_item")
         .prefetch_related("events")
-        .filter(tracking_number=tracking_number.strip().upper())
+        .filter(tracking_number=tracking_number)
         .first()
     )
 

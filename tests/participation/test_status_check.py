@@ -60,3 +60,18 @@ def test_status_page_masks_contact_details(client, make_request):
     page = client.get(f"/requests/status/{created.request.tracking_number}/").content.decode()
     assert "138****5678" in page and "z***@example.com" in page and "张*" in page
     assert "13812345678" not in page and "zhangsan@example.com" not in page and "张三" not in page
+
+
+def test_a_number_not_of_the_issued_form_is_no_request_and_asks_the_database_nothing(
+    make_request, django_assert_num_queries
+):
+    """PostgreSQL refuses a NUL in a string literal (a 500 at /requests/status/%00/): such a number never
+    reaches the database."""
+    from participation.selectors import find_request
+
+    created = make_request()
+    number = created.request.tracking_number
+    assert find_request(f" {number.lower()} ") == created.request
+    with django_assert_num_queries(0):
+        for typed in ("\x00", f"{number}\x00", "1", number.replace("YSQ", "ABC"), f"{number}/clarify"):
+            assert find_request(typed) is None
