@@ -41,8 +41,9 @@ run: demo ## Install, migrate, load the demo, then serve http://127.0.0.1:8000 w
 	$(PY) manage.py collectstatic --noinput -v 0
 	@bash scripts/serve.sh $(HOST) $(PORT)
 
-test: install ## Install, then run the whole test suite
-	$(PY) -m pytest
+test: install ## Install, then run the whole test suite (one worker a core; the browser tests after, in one process)
+	$(PY) -m pytest -n auto -m "not browser"
+	$(PY) -m pytest -m browser
 
 lint: install ## ruff
 	$(VENV)/bin/ruff check .
