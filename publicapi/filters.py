@@ -10,13 +10,13 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from disclosure_pages.params import parse_id
 
 from .selectors import api_regions, api_units, items_with_catalog_code, top_level
 
+REGION_MESSAGE = "region 应为行政区域的 ID（见 /api/v2/regions/），没有这个区域。"
 CATALOG_CODE = RegexValidator(r"^[0-9]{1,3}(?:-[0-9]{1,3}){0,2}$", "catalog 应为公开代码，如 1、1-1 或 1-1-4。")
 
 
@@ -31,9 +31,23 @@ class PageIdField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-@extend_schema_field(OpenApiTypes.INT)
 class PageIdFilter(django_filters.ModelChoiceFilter):
     field_class = PageIdField
+
+
+def _described(filter_, schema: dict):
+    """The OpenAPI type of a filter whose model field drf-spectacular cannot see, with its help text."""
+    return extend_schema_field({**schema, "description": filter_.extra["help_text"]})(filter_)
+
+
+def _page_id(queryset, *, help_text: str, message: str, filter_class=PageIdFilter, schema=None):
+    filter_ = filter_class(
+        queryset=lambda request: queryset(),
+        method="filter_within",
+        help_text=help_text,
+        error_messages={"invalid_choice": message},
+    )
+    return _described(filter_, schema or {"type": "integer"})
 
 
 def _date(name: str, help_text: str) -> django_filters.DateFilter:
@@ -46,17 +60,15 @@ def _date(name: str, help_text: str) -> django_filters.DateFilter:
 
 
 class ItemFilter(django_filters.FilterSet):
-    unit = PageIdFilter(
-        queryset=lambda request: api_units(),
-        method="filter_within",
+    unit = _page_id(
+        api_units,
         help_text="公开单位的 ID（见 /api/v2/units/）：只列该单位的事项。",
-        error_messages={"invalid_choice": "unit 应为公开单位的 ID（见 /api/v2/units/），没有这个单位。"},
+        message="unit 应为公开单位的 ID（见 /api/v2/units/），没有这个单位。",
     )
-    region = PageIdFilter(
-        queryset=lambda request: api_regions(),
-        method="filter_within",
+    region = _page_id(
+        api_regions,
         help_text="行政区域的 ID（见 /api/v2/regions/）：列该区域及其下级区域内所有单位的事项。",
-        error_messages={"invalid_choice": "region 应为行政区域的 ID（见 /api/v2/regions/），没有这个区域。"},
+        message=REGION_MESSAGE,
     )
     catalog = django_filters.CharFilter(
         method="filter_catalog",
@@ -91,12 +103,7 @@ class ItemFilter(django_filters.FilterSet):
 
 
 class UnitFilter(django_filters.FilterSet):
-    region = PageIdFilter(
-        queryset=lambda request: api_regions(),
-        method="filter_within",
-        help_text="行政区域的 ID：列该区域及其下级区域内的单位。",
-        error_messages={"invalid_choice": "region 应为行政区域的 ID（见 /api/v2/regions/），没有这个区域。"},
-    )
+    region = _page_id(api_regions, help_text="行政区域的 ID：列该区域及其下级区域内的单位。", message=REGION_MESSAGE)
 
     def filter_within(self, queryset, name, value):
         return queryset.descendant_of(value)
@@ -113,20 +120,20 @@ class ParentField(PageIdField):
             super().validate(value)
 
 
-@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["root"]}]})
 class ParentFilter(django_filters.ModelChoiceFilter):
     field_class = ParentField
 
 
 class RegionFilter(django_filters.FilterSet):
-    parent = ParentFilter(
-        queryset=lambda request: api_regions(),
-        method="filter_parent",
+    parent = _page_id(
+        api_regions,
         help_text="上级区域的 ID：列它的直接下级区域；root 列顶级区域（没有上级区域的）。",
-        error_messages={"invalid_choice": "parent 应为行政区域的 ID 或 root，没有这个区域。"},
+        message="parent 应为行政区域的 ID 或 root，没有这个区域。",
+        filter_class=ParentFilter,
+        schema={"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["root"]}]},
     )
 
-    def filter_parent(self, queryset, name, value):
+    def filter_within(self, queryset, name, value):
         if value == "root":
             return top_level(queryset)
         return queryset.child_of(value)

@@ -43,6 +43,9 @@ def test_schema_describes_the_filters_and_shapes(client):
     assert parameters(spec, "/api/v2/items/") >= {"unit", "region", "catalog", "published_after", "published_before", "limit", "offset"}
     assert parameters(spec, "/api/v2/units/") >= {"region", "limit", "offset"}
     assert parameters(spec, "/api/v2/regions/") >= {"parent", "limit", "offset"}
+    for path in ("/api/v2/items/", "/api/v2/units/", "/api/v2/regions/"):
+        undescribed = [p["name"] for p in spec["paths"][path]["get"]["parameters"] if not p.get("description")]
+        assert undescribed == [], path
     schemas = spec["components"]["schemas"]
     assert list(schemas["Item"]["properties"]) == ["id", "meta", "title", "unit", "region", "catalog_code", "catalog_name",
                                                  "period", "published_at", "doc_number", "is_zero_report"]
