@@ -146,7 +146,7 @@ def test_the_file_guard_follows_the_documents_own_unit(client, user_named, lk_pa
     ItemAttachment.objects.create(page=wj_public, document=lk_party_doc)  # bypassing the form and the model check
     assert client.get(lk_party_doc.url).status_code == 404  # anonymous, through a public item elsewhere
     assert "龙口党内附件" not in client.get(wj_public.url).content.decode()  # nor listed on the item
-    api = client.get(f"/api/items/{wj_public.pk}/")
+    api = client.get(f"/api/v2/items/{wj_public.pk}/")
     assert api.status_code == 200 and "龙口党内附件" not in json.dumps(api.json(), ensure_ascii=False)
     client.force_login(user_named("wj_editor"))  # may edit the WJ item that points at it
     assert client.get(lk_party_doc.url).status_code == 404

@@ -48,7 +48,7 @@ def test_the_public_control_item_is_visible_everywhere(client, probes):
     assert client.get(control.url).status_code == 200
     assert "对照探针 公开事项" in client.get("/feeds/rss/").content.decode()
     assert control.full_url in client.get("/sitemap.xml").content.decode()
-    assert client.get(f"/api/items/{control.pk}/").status_code == 200
+    assert client.get(f"/api/v2/items/{control.pk}/").status_code == 200
     data = client.get("/api/search/", {"q": "对照数据"}).json()
     assert [r["title"] for r in data["results"]] == ["对照探针 公开事项"]
 
@@ -73,7 +73,8 @@ def test_item_urls_are_plain_404s(client, probes):
 @pytest.mark.parametrize(
     "path",
     ["/", "/龙口市/", "/龙口市/市科技局党支部/", "/龙口市/市科技局党支部/3/", "/龙口市/市科技局党支部/1/1-2/1-2-2/",
-     "/韶关市/武江区/区委办/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml", "/api/items/?per_page=100",
+     "/韶关市/武江区/区委办/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml", "/api/v2/items/?limit=100",
+     "/api/v2/units/?limit=100", "/api/v2/regions/?limit=100", "/api/v2/items/?catalog=3-3-1&limit=100",
      "/feedback/", "/requests/"],
 )
 def test_public_pages_feeds_sitemap_api_show_no_probe(client, probes, path):
@@ -86,7 +87,7 @@ def test_unit_feed_and_api_details(client, probes):
     unit = find_unit(LK)
     assert_no_secret(client.get(f"/feeds/unit/{unit.pk}/rss/").content.decode(), "unit feed")
     for item in probes["items"].values():
-        assert client.get(f"/api/items/{item.pk}/").status_code == 404
+        assert client.get(f"/api/v2/items/{item.pk}/").status_code == 404
 
 
 # Queries that match the probes' text without echoing the probe marker in the page itself.

@@ -68,7 +68,7 @@ def test_imported_html_is_stored_served_and_archived_clean(tmp_path, client):
     page = client.get(item.url)
     assert page.status_code == 200 and "正文第一段" in page.content.decode()
     assert_safe(page.content.decode().split("<main", 1)[-1].split("</main>", 1)[0])
-    assert_safe(client.get(f"/api/items/{item.pk}/").json()["body_html"])
+    assert_safe(client.get(f"/api/v2/items/{item.pk}/").json()["body_html"])
     (record,) = ArchiveRecord.objects.filter(item_ref=item.pk)
     assert_safe(record.content_html)
 

@@ -115,7 +115,7 @@ def test_a_rich_text_link_to_another_units_document_reveals_nothing(client, user
     page = client.get(item.url)
     assert page.status_code == 200
     assert client.get(document.url).status_code == 404
-    api = client.get(f"/api/items/{item.pk}/")
+    api = client.get(f"/api/v2/items/{item.pk}/")
     assert api.status_code == 200
     assert DOC_NEEDLE not in body_of(api)
 
@@ -267,9 +267,10 @@ def test_another_units_member_cannot_read_the_party_file(client, user_named, lk_
 def test_feeds_sitemap_and_api_of_the_unit_hide_the_party_item(client, lk_secret):
     unit = find_unit(LK)
     for url in [f"/feeds/unit/{unit.pk}/rss/", f"/feeds/unit/{unit.pk}/atom/", "/sitemap.xml", "/feeds/atom/",
-                f"/api/items/?unit={unit.pk}&per_page=100", f"/api/items/?q={NEEDLE[:3]}",
+                f"/api/v2/items/?unit={unit.pk}&limit=100", "/api/v2/items/?catalog=3-3-1&limit=100",
+                f"/api/v2/items/?region={unit.get_parent().pk}&limit=100", "/api/v2/units/?limit=100", "/api/v2/regions/?limit=100",
                 f"/api/search/?q={NEEDLE}", f"/search/?q={NEEDLE[:4]}", f"/search/?q={DOC_NEEDLE[:4]}",
-                f"/api/items/{lk_secret['item'].pk}/", "/api/v2/pages/", f"/api/v2/pages/{lk_secret['item'].pk}/",
+                f"/api/v2/items/{lk_secret['item'].pk}/", "/api/v2/pages/", f"/api/v2/pages/{lk_secret['item'].pk}/",
                 f"/feedback/item/{lk_secret['item'].pk}/"]:
         assert_hidden(client.get(url), NEEDLE, DOC_NEEDLE, where=url)
 
@@ -296,7 +297,7 @@ def test_an_unpublished_unit_hides_its_public_items_from_search_feeds_and_api(cl
     with django_capture_on_commit_callbacks(execute=True):
         UnpublishPageAction(find_unit(LK), include_descendants=False).execute(skip_permission_checks=True)
     for url in ["/api/search/?q=新针单位下线", "/search/?q=新针单位", "/feeds/rss/", "/sitemap.xml",
-                "/api/items/?per_page=100", f"/api/items/{item.pk}/"]:
+                "/api/v2/items/?limit=100", f"/api/v2/items/{item.pk}/"]:
         assert_hidden(client.get(url), "新针单位下线", where=url)
     assert client.get(item.url or "/no/").status_code == 404
 
@@ -309,10 +310,10 @@ HOSTILE_PAGES = ["99999999999999999999", "²", "-1", "0", "abc", "1e3", "１"]
 def test_public_listings_with_hostile_page_sort_and_long_q_answer_without_500(client):
     urls = []
     for value in HOSTILE_PAGES:
-        for base in ["/search/", "/api/search/", "/api/items/", "/feedback/", "/requests/", "/韶关市/武江区/区委办/"]:
+        for base in ["/search/", "/api/search/", "/api/items/", "/api/v2/items/", "/api/v2/units/", "/feedback/", "/requests/", "/韶关市/武江区/区委办/"]:
             urls.append(f"{base}?page={value}")
             urls.append(f"{base}?per_page={value}")
-    for base in ["/search/", "/api/search/", "/api/items/"]:
+    for base in ["/search/", "/api/search/", "/api/items/", "/api/v2/items/"]:
         urls += [f"{base}?sort=unknown", f"{base}?order=-nope", f"{base}?q={'党' * 5000}", f"{base}?q=%00",
                  f"{base}?q=*:*", f'{base}?q="', f"{base}?q=NEAR(", f"{base}?q=a OR", f"{base}?unit=韶关市/../",
                  f"{base}?year=0", f"{base}?year=99999", f"{base}?published_after=2026-13-40"]
@@ -411,7 +412,7 @@ def test_import_a_public_scope_at_a_committee_node_is_not_searchable_unless_said
     item = DisclosureItemPage.objects.get(title="新针导入委员默认")
     assert item.scope in ("", "committee")
     assert_hidden(client.get("/api/search/", {"q": "新针导入委员默认"}), "新针导入委员默认", where="search")
-    assert client.get(f"/api/items/{item.pk}/").status_code == 404
+    assert client.get(f"/api/v2/items/{item.pk}/").status_code == 404
 
 
 # --- 8. untrusted content ----------------------------------------------------------------------------
@@ -454,7 +455,7 @@ def test_a_stored_body_with_script_vectors_is_served_clean(client, django_captur
             '<a href="data:text/html,x">d</a><p onclick="alert(1)">c</p>')
     with django_capture_on_commit_callbacks(execute=True):
         item = publish(make_item(WJ, "1-1-1", title="新针净化", body=body, scope="public"))
-    for text in [client.get(item.url).content.decode(), body_of(client.get(f"/api/items/{item.pk}/")),
+    for text in [client.get(item.url).content.decode(), body_of(client.get(f"/api/v2/items/{item.pk}/")),
                  DisclosureItemPage.objects.get(pk=item.pk).body]:
         lowered = text.lower()
         assert "javascript:alert" not in lowered and "onerror" not in lowered and "onclick" not in lowered
@@ -671,7 +672,7 @@ def test_a_public_items_page_link_to_another_units_party_item_does_not_reveal_it
     page = client.get(item.url)
     assert page.status_code == 200
     assert NEEDLE not in page.content.decode(), "党内 item's slug in the href"
-    assert NEEDLE not in body_of(client.get(f"/api/items/{item.pk}/"))
+    assert NEEDLE not in body_of(client.get(f"/api/v2/items/{item.pk}/"))
 
 
 def test_a_public_items_document_link_to_another_units_file_does_not_reveal_its_name(client, lk_secret, django_capture_on_commit_callbacks):
@@ -682,7 +683,7 @@ def test_a_public_items_document_link_to_another_units_file_does_not_reveal_its_
         item = publish(make_item(WJ, "1-1-1", title="武江文档链接探针", body=body, scope="public"))
     page = client.get(item.url).content.decode()
     assert "新针文件名丁" not in page
-    assert "新针文件名丁" not in body_of(client.get(f"/api/items/{item.pk}/"))
+    assert "新针文件名丁" not in body_of(client.get(f"/api/v2/items/{item.pk}/"))
 
 
 # --- rate limits count accepted submissions only ----------------------------------------------------
@@ -856,7 +857,7 @@ def test_a_rich_text_image_of_another_unit_is_not_shown_on_a_public_item(client,
     html = page.content.decode()
     assert "武江图片" in html
     assert "lk-secret" not in html and IMG_NEEDLE not in html and "/media/images/" not in html
-    assert IMG_NEEDLE not in body_of(client.get(f"/api/items/{item.pk}/"))
+    assert IMG_NEEDLE not in body_of(client.get(f"/api/v2/items/{item.pk}/"))
 
 
 @pytest.mark.parametrize(

@@ -78,12 +78,13 @@ def test_request_status_page_names_the_region(client, wj):
 
 
 def test_api_and_feeds_name_the_region(client, wj, public_item):
-    data = client.get(f"/api/items/?unit={wj.pk}&per_page=100").json()
-    [row] = [row for row in data["results"] if row["id"] == public_item.pk]
-    assert row["unit_name"] == NAME
-    assert client.get(f"/api/items/{public_item.pk}/").json()["unit_name"] == NAME
-    spec = client.get("/api/openapi.json").json()
-    assert "unit_name" in str(spec)
+    data = client.get(f"/api/v2/items/?unit={wj.pk}&limit=100").json()
+    [row] = [row for row in data["items"] if row["id"] == public_item.pk]
+    assert row["unit"]["name"] == NAME
+    assert client.get(f"/api/v2/items/{public_item.pk}/").json()["unit"]["name"] == NAME
+    assert client.get(f"/api/v2/units/{wj.pk}/").json()["name"] == NAME
+    spec = client.get("/api/v2/schema/?format=json").json()
+    assert "带地区的单位名称" in str(spec["components"]["schemas"]["UnitRef"])
     for url in ("/feeds/rss/", "/feeds/atom/"):
         feed = client.get(url).content.decode()
         assert NAME in feed

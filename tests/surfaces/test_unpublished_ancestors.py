@@ -44,10 +44,10 @@ def test_pages_api_feeds_and_sitemap_leave_it_out(client, hidden):
     assert client.get(item.url).status_code == 404
     assert client.get(hidden["level3"].url).status_code == 404
     assert client.get(hidden["sibling"].url).status_code == 200
-    assert client.get(f"/api/items/{item.pk}/").status_code == 404
+    assert client.get(f"/api/v2/items/{item.pk}/").status_code == 404
     assert client.get(f"/feedback/item/{item.pk}/").status_code == 404
     for url in ("/", unit.url, "/feeds/rss/", "/feeds/atom/", f"/feeds/unit/{unit.pk}/rss/", "/sitemap.xml",
-                f"/api/items/?unit={unit.pk}&per_page=100", "/api/items/?per_page=100"):
+                f"/api/v2/items/?unit={unit.pk}&limit=100", "/api/v2/items/?limit=100"):
         body = client.get(url).content.decode()
         assert TITLE not in body and item.full_url not in body, url
     assert hidden["level3"].full_url not in client.get("/sitemap.xml").content.decode()

@@ -33,7 +33,7 @@ def wj_item(db):
 def _surfaces(client) -> str:
     return "".join(
         client.get(url).content.decode()
-        for url in ("/feeds/rss/", "/feeds/atom/", "/sitemap.xml", "/api/items/?per_page=100", "/search/?q=撤下探针", "/api/search/?q=撤下探针")
+        for url in ("/feeds/rss/", "/feeds/atom/", "/sitemap.xml", "/api/v2/items/?limit=100", "/search/?q=撤下探针", "/api/search/?q=撤下探针")
     )
 
 
