@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("search.urls")),
+    path("", include("publicapi.urls")),
     path("", include("disclosure_pages.public_urls")),
     path("", include("deadlines.urls")),
     path("", include("participation.urls")),

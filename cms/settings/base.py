@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "notices",
     "displays",
     "search.apps.SearchConfig",
+    "publicapi",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_ratelimit",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -265,3 +267,18 @@ X_FRAME_OPTIONS = "DENY"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.CheckedDocumentForm"
+
+# The public API (publicapi, on Wagtail's API v2): limit/offset pages of at most this many rows.
+WAGTAILAPI_LIMIT_MAX = 100
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "党务公开平台 公开数据接口",
+    "DESCRIPTION": "只读；仅包含向社会公开的已发布事项，以及已发布的公开单位和行政区域。"
+    "列表用 limit/offset 分页；参数有误时返回 400 和中文说明（message）。",
+    "VERSION": "2.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "PREPROCESSING_HOOKS": ["publicapi.schema.public_endpoints_only"],
+    "COMPONENT_SPLIT_REQUEST": False,
+}
