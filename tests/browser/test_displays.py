@@ -21,7 +21,7 @@ WJ = "韶关市/武江区/区委办"
 
 
 def plant(server_env, token: str) -> dict:
-    """Three public items (newest last) and a newer 党内 one in 武江区·区委办."""
+    """Three public items (newest last) and a newer 党内 one in 武江区·区委办, seconds apart: newer than any planted before."""
     return server_shell(
         server_env,
         "import datetime, json; from django.utils import timezone;"
@@ -30,11 +30,11 @@ def plant(server_env, token: str) -> dict:
         f"unit = find_unit({WJ!r}); n = catalog_nodes_by_code(unit)['1-1-1'];"
         "now = timezone.now(); ids = {};"
         f"ids['a'] = item_create_published(node=n, title='屏幕甲{token}', body='<p>甲正文{token}</p>', scope='public',"
-        " published_at=now - datetime.timedelta(minutes=3), doc_number='武区委办〔2026〕11号').pk;"
+        " published_at=now - datetime.timedelta(seconds=3), doc_number='武区委办〔2026〕11号').pk;"
         f"ids['b'] = item_create_published(node=n, title='屏幕乙{token}', body='<p>乙正文第一段{token}</p><p>乙正文第二段</p>',"
-        " scope='public', published_at=now - datetime.timedelta(minutes=2)).pk;"
+        " scope='public', published_at=now - datetime.timedelta(seconds=2)).pk;"
         f"ids['c'] = item_create_published(node=n, title='屏幕丙{token}', body='<p>丙正文{token}</p>', scope='public',"
-        " published_at=now - datetime.timedelta(minutes=1)).pk;"
+        " published_at=now - datetime.timedelta(seconds=1)).pk;"
         f"ids['party'] = item_create_published(node=n, title='党内针{token}', body='<p>党内正文{token}</p>', scope='party',"
         " published_at=now).pk;"
         "ids['unit'] = unit.pk; ids['region'] = unit.get_parent().pk;"
@@ -51,6 +51,7 @@ def focused_title(page) -> str:
 
 def walk_to(page, name: str) -> None:
     """Arrow keys only, in a serpentine over the grid, until the tile `name` has the focus."""
+    expect(page.locator("#tv")).to_have_attribute("aria-busy", "false")
     direction = "ArrowRight"
     for _ in range(80):
         if focused_title(page) == name:
@@ -85,6 +86,7 @@ def test_tv_walks_region_unit_item_and_back_by_remote_keys_alone(page, site, ser
     page.keyboard.press("Enter")
     expect(page.locator("#tv-title")).to_have_text("区委办：最新公开信息")
     # Newest first, and the newer 党内 item is not among them.
+    expect(page.locator("#tv")).to_have_attribute("aria-busy", "false")
     expect(tiles.first).to_be_focused()
     expect(tiles.first.locator(".tv-tile-title")).to_have_text(f"屏幕丙{token}")
     walk_to(page, f"屏幕甲{token}")
@@ -102,12 +104,15 @@ def test_tv_walks_region_unit_item_and_back_by_remote_keys_alone(page, site, ser
     page.keyboard.press("Backspace")
     expect(item).to_be_hidden()
     expect(page.locator("#tv-title")).to_have_text("区委办：最新公开信息")
+    expect(page.locator("#tv")).to_have_attribute("aria-busy", "false")
     assert focused_title(page) == f"屏幕甲{token}"  # back where OK was pressed
     page.keyboard.press("Escape")
     expect(page.locator("#tv-title")).to_have_text("武江区：请选择单位")
+    expect(page.locator("#tv")).to_have_attribute("aria-busy", "false")
     assert focused_title(page) == "区委办"
     page.go_back()  # the browser's own back is the same step
     expect(page.locator("#tv-title")).to_have_text("韶关市：请选择单位")
+    expect(page.locator("#tv")).to_have_attribute("aria-busy", "false")
     assert focused_title(page) == "武江区"
     assert f"党内针{token}" not in page.inner_text("body")
     assert page.locator("input, textarea").count() == 0

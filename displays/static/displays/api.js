@@ -21,7 +21,7 @@
 
   // Every row of a listing, page by page (at most `max` rows).
   function getAll(url, params, max) {
-    max = max || 200;
+    max = max || 1000;
     var rows = [];
     function next(offset) {
       var pageParams = Object.assign({}, params, { limit: PAGE, offset: offset });

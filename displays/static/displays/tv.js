@@ -58,7 +58,10 @@
     return button;
   }
 
+  function ready() { root.setAttribute("aria-busy", "false"); }
+
   function showTiles(state, entries, emptyText) {
+    ready();
     while (list.firstChild) list.removeChild(list.firstChild);
     article.hidden = true;
     list.hidden = false;
@@ -74,6 +77,7 @@
   }
 
   function fail(state) {
+    ready();
     setStatus(api.ERROR_TEXT + RETRY_SECONDS + " 秒后自动重试。", true);
     window.clearTimeout(retryTimer);
     retryTimer = window.setTimeout(function () { render(state); }, RETRY_SECONDS * 1000);
@@ -106,10 +110,14 @@
     window.clearTimeout(retryTimer);
     setTrail(state);
     setStatus("正在加载……");
+    // The old level's tiles go at once: a key pressed while loading must not act on them.
+    while (list.firstChild) list.removeChild(list.firstChild);
+    article.hidden = true;
+    root.setAttribute("aria-busy", "true");
     var current = function () { return mine === token; };
     if (state.level === "regions") {
       title.textContent = "请选择地区";
-      api.getAll(base + "regions/", {}).then(function (regions) {
+      api.getAll(base + "regions/", { parent: "root" }).then(function (regions) {
         if (current()) showTiles(state, regionEntries(regions, [], null), "暂无地区。");
       }).catch(function () { if (current()) fail(state); });
     } else if (state.level === "region") {
@@ -139,6 +147,7 @@
   }
 
   function showItem(item) {
+    ready();
     while (list.firstChild) list.removeChild(list.firstChild);
     list.hidden = true;
     title.textContent = item.title;
