@@ -99,8 +99,8 @@
     units
       .filter(function (unit) { return !parentId || !unit.region || unit.region.id === parentId; })
       .forEach(function (unit) {
-        var latest = unit.latest_published_at ? "，最近 " + api.formatDate({ published_at: unit.latest_published_at }) : "";
-        entries.push({ kind: "unit", id: unit.id, title: unit.title, sub: "公开信息 " + (unit.item_count || 0) + " 条" + latest });
+        var latest = unit.latest_published_at ? " · 最近 " + api.formatDate({ published_at: unit.latest_published_at }) : "";
+        entries.push({ kind: "unit", id: unit.id, title: unit.title, sub: (unit.item_count || 0) + " 条" + latest });
       });
     return entries;
   }
