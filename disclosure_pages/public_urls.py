@@ -1,7 +1,7 @@
 from django.urls import path
 from wagtail.contrib.sitemaps.views import sitemap
 
-from . import api, feeds, params  # noqa: F401  (params registers the <id:…> converter)
+from . import feeds, params  # noqa: F401  (params registers the <id:…> converter)
 from .sitemaps import PublicSitemap
 
 urlpatterns = [
@@ -10,7 +10,4 @@ urlpatterns = [
     path("feeds/unit/<id:unit_id>/rss/", feeds.UnitFeed(), name="unit_feed_rss"),
     path("feeds/unit/<id:unit_id>/atom/", feeds.UnitAtomFeed(), name="unit_feed_atom"),
     path("sitemap.xml", sitemap, {"sitemaps": {"wagtail": PublicSitemap}}, name="sitemap"),
-    path("api/items/", api.item_list, name="api_items"),
-    path("api/items/<id:item_id>/", api.item_detail, name="api_item"),
-    path("api/openapi.json", api.openapi, name="api_openapi"),
 ]

@@ -43,7 +43,7 @@ def items_with_catalog_code(items: QuerySet[DisclosureItemPage], code: str) -> Q
         return items.none()
     matches = None
     for depth in depths:
-        prefix = Substr("path", 1, depth * STEPLEN)
+        prefix = Substr(OuterRef("path"), 1, depth * STEPLEN)
         q = Exists(nodes.filter(depth=depth, path=prefix))
         matches = q if matches is None else matches | q
     return items.filter(matches)

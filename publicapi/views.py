@@ -178,3 +178,4 @@ class RegionsAPIViewSet(PublicPagesAPIViewSet):
     @extend_schema(summary="行政区域", parameters=[ID_PARAMETER], responses={200: RegionSerializer, 404: ERROR})
     def detail_view(self, request, pk):
         return super().detail_view(request, pk)
+
