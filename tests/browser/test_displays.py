@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from displays.qr import qr_svg_data_uri
 
 from .conftest import RESULT, server_shell
+from .test_accessibility import AXE, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -195,3 +196,25 @@ def test_kiosk_keeps_rotating_what_it_has_when_the_network_fails(page, site, ser
     page.clock.fast_forward(15_500)
     expect(title).not_to_have_text(before)
     assert f"党内针{token}" not in page.inner_text("body")
+
+
+@pytest.mark.parametrize("which", ["tv", "unit", "region"])
+def test_display_screens_have_no_serious_accessibility_violations(browser, site, server_env, which):
+    axe_source = AXE.read_text(encoding="utf-8")
+    ids = server_shell(
+        server_env,
+        "import json; from disclosure_pages.selectors import find_unit;"
+        f"u = find_unit({WJ!r}); print({RESULT!r} + json.dumps({{'unit': u.pk, 'region': u.get_parent().pk}}))",
+    )
+    context = browser.new_context(locale="zh-CN", bypass_csp=True, viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    try:
+        if which == "tv":
+            page.goto(f"{site}/display/tv/")
+            expect(page.locator("#tv")).to_have_attribute("aria-busy", "false")
+        else:
+            page.goto(f"{site}/display/kiosk/{ids[which]}/")
+            expect(page.locator("#kiosk-slide")).to_be_visible()
+        assert serious_violations(page, axe_source) == []
+    finally:
+        context.close()

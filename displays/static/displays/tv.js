@@ -41,7 +41,6 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "tv-tile tv-tile-" + entry.kind;
-    button.setAttribute("role", "listitem");
     button.setAttribute("data-index", String(index));
     button.setAttribute("data-kind", entry.kind);
     var name = document.createElement("span");
