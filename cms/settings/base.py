@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_choice, env_int, env_str
 
@@ -20,6 +21,7 @@ INSTALLED_APPS = [
     "deadlines",
     "participation",
     "notices",
+    "displays",
     "search.apps.SearchConfig",
     "publicapi",
     "wagtail_modeladmin",
@@ -223,6 +225,15 @@ PARTICIPATION_STATUS_RATE = env_str("PARTICIPATION_STATUS_RATE", "30/h")
 PARTICIPATION_RESEND_RATE = env_str("PARTICIPATION_RESEND_RATE", "5/h")
 # Files of answers to requests: private, outside MEDIA_ROOT.
 PARTICIPATION_PRIVATE_ROOT = Path(env_str("PARTICIPATION_PRIVATE_ROOT", str(VAR_DIR / "private")))
+# 数字电视 and 党务公开栏 screens (displays): the public API they read, and the kiosk's timings.
+DISPLAY_API_ROOT = env_str("DISPLAY_API_ROOT", "/api/v2/")
+DISPLAY_KIOSK_ROTATE_SECONDS = env_int("DISPLAY_KIOSK_ROTATE_SECONDS", 15)  # one item shown this long
+DISPLAY_KIOSK_IDLE_SECONDS = env_int("DISPLAY_KIOSK_IDLE_SECONDS", 60)  # an opened item, untouched, returns to rotation
+DISPLAY_KIOSK_REFRESH_SECONDS = env_int("DISPLAY_KIOSK_REFRESH_SECONDS", 300)  # the list is fetched again
+DISPLAY_KIOSK_ITEMS = env_int("DISPLAY_KIOSK_ITEMS", 10)  # latest items in rotation (the API gives at most 20)
+for _name in ("DISPLAY_KIOSK_ROTATE_SECONDS", "DISPLAY_KIOSK_IDLE_SECONDS", "DISPLAY_KIOSK_REFRESH_SECONDS", "DISPLAY_KIOSK_ITEMS"):
+    if not 1 <= globals()[_name] <= (20 if _name == "DISPLAY_KIOSK_ITEMS" else 86400):
+        raise ImproperlyConfigured(f"环境变量 {_name} 超出范围：{globals()[_name]}")
 # Seconds anonymous public pages stay cached (0: off). Publishing retires the cache at once.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0)
 # Fragments of public pages (region tree, catalogue, latest items, an item's text) cached for
