@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("disclosure_pages.public_urls")),
     path("", include("deadlines.urls")),
     path("", include("participation.urls")),
+    path("", include("supervision.urls")),
     path("", include("archive.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("display/<str:mode>/", display_mode, name="display_mode"),
