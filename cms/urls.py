@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("disclosure_pages.public_urls")),
     path("", include("deadlines.urls")),
     path("", include("participation.urls")),
+    path("", include("supervision.urls")),
     path("", include("archive.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("", include("displays.urls")),  # display/tv/ and display/kiosk/…/ before display/<mode>/

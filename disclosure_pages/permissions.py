@@ -583,6 +583,10 @@ def _superior_path(obj) -> str:
     return Page.objects.filter(pk=obj.superior_id).values_list("path", flat=True).first() or ""
 
 
+def _target_path(obj) -> str:
+    return Page.objects.filter(pk=obj.target_id).values_list("path", flat=True).first() or ""
+
+
 @dataclass(frozen=True)
 class ObjectRule:
     path: object  # callable: obj -> the path of the page whose unit scopes it
@@ -600,7 +604,53 @@ OBJECT_RULES: dict[str, ObjectRule] = {
     # 报备/报批: the unit's staff and its supervisors see them; only a supervisor whose reach covers
     # the superior body (the region that made the unit's catalogue) decides.
     "review.filing": ObjectRule(_unit_path, HANDLERS, frozenset({"supervisor"}), change_path=_superior_path),
+    # 党员评议: the period is the superior's: supervisors whose reach covers its unit or region.
+    "supervision.evaluationperiod": ObjectRule(_target_path, frozenset({"supervisor"}), frozenset({"supervisor"})),
 }
+
+
+# --- 党员评议: who rates, who opens, who reads the results -------------------------------------------
+
+# The unit's party members: 党员, and 委员 (committee members are party members too). The unit's staff
+# roles do not rate: their own work is what is rated.
+PARTY_MEMBER_ROLES = frozenset({Role.MEMBER, Role.COMMITTEE})
+
+
+def is_party_member(user, unit) -> bool:
+    """A party member of this very unit (not of a unit below or above it)."""
+    if not _active(user):
+        return False
+    return any(path == unit.path and role in PARTY_MEMBER_ROLES for path, role in roles_for(user).units)
+
+
+def party_member_unit_paths(user) -> list[str]:
+    if not _active(user):
+        return []
+    return sorted({path for path, role in roles_for(user).units if role in PARTY_MEMBER_ROLES})
+
+
+def member_unit_paths(user) -> list[str]:
+    """Units where `user` holds any membership (党员, 委员, staff): the unit's members."""
+    if not _active(user):
+        return []
+    return sorted({path for path, _ in roles_for(user).units})
+
+
+def can_open_evaluation(user, target) -> bool:
+    """The superior opens a 党员评议 of a unit or region: a supervisor whose reach covers it (or a superuser)."""
+    if not _active(user):
+        return False
+    return user.is_superuser or roles_for(user).supervises(target.path)
+
+
+def can_read_evaluation_results(user, unit) -> bool:
+    """Results of a unit's 党员评议 are for the unit's members and its superiors, never the public."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    roles = roles_for(user)
+    return roles.supervises(unit.path) or unit.path in member_unit_paths(user)
 
 
 def _page_explorable(user, page) -> bool:

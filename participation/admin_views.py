@@ -16,13 +16,21 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import include, path
+from django.utils import timezone
 
 from disclosure_pages.selectors import paginate
 
 from .choices import FeedbackKind, RequestStatus
 from .forms import AnswerForm, ExtendForm, NoteForm, PauseForm, PublishForm, ReasonForm, ReplyForm, Text
 from .models import REPLY_MAX, DisclosureRequest
-from .selectors import can_see_contact, handled_feedback, handled_requests, handles_any_unit, request_deadlines
+from .selectors import (
+    can_see_contact,
+    handled_feedback,
+    handled_requests,
+    handles_any_unit,
+    overdue_topics,
+    request_deadlines,
+)
 from .services import (
     RequestError,
     feedback_publish,
@@ -267,7 +275,13 @@ def request_attachment(request: HttpRequest, pk: int, attachment_id: int) -> Htt
 
 # --- feedback ---------------------------------------------------------------------------------
 
-FEEDBACK_STATES = [("", "全部"), ("new", "待答复"), ("replied", "已答复未公开"), ("published", "已在回音壁公开")]
+FEEDBACK_STATES = [
+    ("", "全部"),
+    ("new", "待答复"),
+    ("overdue", "点题已超期未答复"),
+    ("replied", "已答复未公开"),
+    ("published", "已在回音壁公开"),
+]
 
 
 def feedback_index(request: HttpRequest) -> HttpResponse:
@@ -279,6 +293,8 @@ def feedback_index(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state == "new":
         qs = qs.filter(replied_at__isnull=True)
+    elif state == "overdue":
+        qs = qs.filter(pk__in=overdue_topics(request.user).values("pk"))
     elif state == "replied":
         qs = qs.filter(replied_at__isnull=False, is_published=False)
     elif state == "published":
@@ -290,6 +306,7 @@ def feedback_index(request: HttpRequest) -> HttpResponse:
         kinds=FeedbackKind.choices,
         states=FEEDBACK_STATES,
         current={"kind": kind, "state": state},
+        today=timezone.localdate(),
     )
     return render(request, "participation/admin/feedback_index.html", context)
 
@@ -307,7 +324,9 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "答复已保存。如需在回音壁公开，请点击“审核公开”。")
             return redirect("participation_admin:feedback_detail", pk=feedback.pk)
-    context = _admin_context("意见建议与点题", icon="comment", feedback=feedback, reply_form=reply_form)
+    context = _admin_context(
+        "意见建议与点题", icon="comment", feedback=feedback, reply_form=reply_form, today=timezone.localdate()
+    )
     return render(request, "participation/admin/feedback_detail.html", context)
 
 

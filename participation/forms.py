@@ -131,6 +131,14 @@ class StatusCheckForm(forms.Form):
         )
 
 
+class TopicStatusForm(StatusCheckForm):
+    tracking_number = Text(label="点题编号", max_length=20)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tracking_number"].widget.attrs.update({"placeholder": "DT-2026-000123", "autocomplete": "off"})
+
+
 class ResendCodeForm(HoneypotMixin):
     tracking_number = Text(label="申请编号", max_length=20)
     email = forms.EmailField(

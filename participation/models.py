@@ -20,6 +20,11 @@ REQUEST_TEXT_MAX = 2000
 PURPOSE_MAX = 500
 FEEDBACK_MAX = 1000
 REPLY_MAX = 5000
+# 《龙口市科技局党支部党务公开工作实施方案》：点题式公开事项“在5日内受理申请，15日内以适当形式公开”。
+# A 点题 has no acceptance step of its own here, so the answer is due 15 working days after it arrives,
+# counted on the holiday calendar; the due date is stored with the row, so a later change of the
+# calendar or of this figure never moves the date already told to the submitter.
+TOPIC_ANSWER_WORKING_DAYS = 15
 
 
 class RuleSet(models.Model):
@@ -285,6 +290,11 @@ class Feedback(models.Model):
     """An opinion (意见建议) or a topic request (点题) on a unit or one of its items."""
 
     kind = models.CharField("类别", max_length=10, choices=FeedbackKind.choices, default=FeedbackKind.OPINION)
+    # 点题 only: a number and a secret query code (only its salted hash is kept) to follow it, and the
+    # day by which it is to be answered.
+    tracking_number = models.CharField("点题编号", max_length=20, unique=True, null=True, blank=True, editable=False)
+    secret_hash = models.CharField("查询码摘要", max_length=128, blank=True, editable=False)
+    due_date = models.DateField("答复期限", null=True, blank=True, editable=False)
     unit = models.ForeignKey(
         "disclosure_pages.UnitPage", verbose_name="单位", on_delete=models.CASCADE, related_name="feedback"
     )
@@ -327,16 +337,24 @@ class Feedback(models.Model):
         related_name="+",
     )
 
-    history = HistoricalRecords(verbose_name="意见建议变更记录")
+    history = HistoricalRecords(verbose_name="意见建议变更记录", excluded_fields=["secret_hash"])
 
     class Meta:
         verbose_name = "意见建议与点题"
         verbose_name_plural = "意见建议与点题"
         ordering = ["-submitted_at"]
-        indexes = [models.Index(fields=["unit", "is_published"])]
+        indexes = [models.Index(fields=["unit", "is_published"]), models.Index(fields=["due_date", "replied_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk}"
+        return self.tracking_number or f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_topic(self) -> bool:
+        return self.kind == FeedbackKind.TOPIC
+
+    def is_overdue(self, today) -> bool:
+        """A 点题 not answered by its due date (answered late counts as answered: it leaves the dashboards)."""
+        return self.due_date is not None and self.replied_at is None and self.due_date < today
 
     @property
     def shown_question(self) -> str:

@@ -18,9 +18,9 @@ from disclosure_pages.choices import Scope
 from disclosure_pages.models import CatalogNodePage, RegionPage, SupervisorReach, UnitMembership, UnitPage
 from disclosure_pages.permissions import HANDLERS, STAFF_ROLES, unit_roles_at, unit_scope_q
 
-from .choices import AnswerFrom, EventAction, PauseKind, RequestStatus
+from .choices import AnswerFrom, EventAction, FeedbackKind, PauseKind, RequestStatus
 from .clock import DueCount, Interval, count_due
-from .models import DisclosureRequest, Feedback, RegionRuleSet, RuleSet
+from .models import TOPIC_ANSWER_WORKING_DAYS, DisclosureRequest, Feedback, RegionRuleSet, RuleSet
 
 DUE_SOON_DAYS = 2
 
@@ -223,6 +223,84 @@ def find_request(tracking_number: str) -> DisclosureRequest | None:
         DisclosureRequest.objects.select_related("unit", "disclosure_item")
         .prefetch_related("events")
         .filter(tracking_number=tracking_number)
+        .first()
+    )
+
+
+# --- 点题 (topic requests): a due date and a number to follow it by ----------------------------------
+
+
+@dataclass(frozen=True)
+class TopicDue:
+    """When a 点题 is to be answered, and how that was counted (for showing next to the date)."""
+
+    submitted: datetime.date
+    due: datetime.date
+    days: int
+    skipped: list  # deadlines.calendar.Day: the days off passed over
+    makeup: list  # 调休上班 days counted
+
+    @property
+    def steps(self) -> list[str]:
+        lines = [
+            f"依据：《龙口市科技局党支部党务公开工作实施方案》，点题式公开事项15日内以适当形式公开，按{self.days}个工作日计算",
+            f"起算：{self.submitted.year}年{self.submitted.month}月{self.submitted.day}日收到，自次日起计算",
+        ]
+        if self.skipped:
+            shown = "、".join(f"{d.date.month}月{d.date.day}日（{d.reason}）" for d in self.skipped[:12])
+            lines.append(f"跳过休息日{len(self.skipped)}天：{shown}{'等' if len(self.skipped) > 12 else ''}")
+        if self.makeup:
+            lines.append("计入调休上班日：" + "、".join(f"{d.date.month}月{d.date.day}日" for d in self.makeup))
+        lines.append(f"答复期限：{self.due.year}年{self.due.month}月{self.due.day}日")
+        return lines
+
+
+def topic_due(submitted: datetime.date, *, calendar=None) -> TopicDue:
+    """The answer's due date of a 点题 received on `submitted`: TOPIC_ANSWER_WORKING_DAYS working days
+    after it, on the deadlines app's holiday calendar (the one place that knows which days are worked)."""
+    from deadlines.calendar import WorkCalendar
+
+    calendar = calendar or WorkCalendar.from_db()
+    due, skipped, makeup = calendar.add_working_days(submitted, TOPIC_ANSWER_WORKING_DAYS)
+    return TopicDue(submitted=submitted, due=due, days=TOPIC_ANSWER_WORKING_DAYS, skipped=skipped, makeup=makeup)
+
+
+def topic_state(topic: Feedback, *, today: datetime.date | None = None) -> tuple[str, str]:
+    """(state, label) of a 点题: replied, overdue, or waiting."""
+    today = today or timezone.localdate()
+    if topic.replied_at is not None:
+        return "done", "已答复"
+    if topic.is_overdue(today):
+        return "overdue", "已超期未答复"
+    return "open", "待答复"
+
+
+def overdue_topics(user, *, today: datetime.date | None = None) -> QuerySet[Feedback]:
+    """Unanswered 点题 past their due date that `user` handles: the unit's staff, the supervisors whose
+    reach covers the unit (and superusers): the handlers of feedback, nobody else."""
+    today = today or timezone.localdate()
+    return (
+        handled_feedback(user)
+        .filter(kind=FeedbackKind.TOPIC, replied_at__isnull=True, due_date__lt=today)
+        .order_by("due_date", "pk")
+    )
+
+
+# What submission issues (services.py: DT-<year>-<pk, six digits or more>), checked before any query.
+TOPIC_NUMBER = re.compile(r"DT-[0-9]{4}-[0-9]{6,19}")
+
+
+def is_topic_number(number: str) -> bool:
+    return bool(TOPIC_NUMBER.fullmatch((number or "").strip().upper()))
+
+
+def find_topic(tracking_number: str) -> Feedback | None:
+    tracking_number = (tracking_number or "").strip().upper()
+    if not TOPIC_NUMBER.fullmatch(tracking_number):
+        return None
+    return (
+        Feedback.objects.select_related("unit", "item")
+        .filter(kind=FeedbackKind.TOPIC, tracking_number=tracking_number)
         .first()
     )
 

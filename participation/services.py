@@ -31,10 +31,11 @@ from disclosure_pages.services import page_slug
 
 from .choices import OUTCOMES_NEEDING_REASON, EventAction, FeedbackKind, Outcome, PauseKind, RequestStatus
 from .models import AnswerAttachment, DisclosureRequest, Feedback, RequestEvent
-from .selectors import can_handle_unit, find_request, rule_set_for_unit
+from .selectors import can_handle_unit, find_request, find_topic, is_topic_number, rule_set_for_unit, topic_due
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
 TRACKING_PREFIX = "YSQ"
+TOPIC_PREFIX = "DT"
 DUMMY_HASH = "sha256$00000000000000000000000000000000$" + "0" * 64
 MAX_ANSWER_FILES = 10
 logger = logging.getLogger(__name__)
@@ -487,6 +488,12 @@ def request_note(*, request: DisclosureRequest, actor, text: str, at: datetime.d
 # --- feedback ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NewTopic:
+    topic: Feedback
+    secret_code: str  # shown to the submitter once, never stored
+
+
 @transaction.atomic
 def feedback_submit(
     *,
@@ -498,9 +505,58 @@ def feedback_submit(
     contact: str = "",
     at: datetime.datetime | None = None,
 ) -> Feedback:
+    if kind == FeedbackKind.TOPIC:
+        return topic_submit(unit=unit, content=content, item=item, name=name, contact=contact, at=at).topic
     return Feedback.objects.create(
         unit=unit, item=item, kind=kind, content=content, name=name, contact=contact, submitted_at=_now(at)
     )
+
+
+@transaction.atomic
+def topic_submit(
+    *,
+    unit: UnitPage,
+    content: str,
+    item: DisclosureItemPage | None = None,
+    name: str = "",
+    contact: str = "",
+    at: datetime.datetime | None = None,
+) -> NewTopic:
+    """File a 点题: it gets its answer's due date (working days, on the holiday calendar), a number
+    DT-<year>-<digits> and a secret query code to follow it on the public status page."""
+    at = _now(at)
+    code = new_secret_code()
+    topic = Feedback.objects.create(
+        unit=unit,
+        item=item,
+        kind=FeedbackKind.TOPIC,
+        content=content,
+        name=name,
+        contact=contact,
+        submitted_at=at,
+        secret_hash=hash_code(code),
+        due_date=topic_due(timezone.localdate(at)).due,
+    )
+    # As for requests: the primary key makes the number unique without a counter two submissions could race for.
+    topic.tracking_number = f"{TOPIC_PREFIX}-{timezone.localdate(at).year}-{topic.pk:06d}"
+    topic.save(update_fields=["tracking_number"])
+    return NewTopic(topic=topic, secret_code=code)
+
+
+def topic_verify(*, tracking_number: str, code: str) -> Feedback | None:
+    """The 点题 when number and code match; None otherwise, with the same work either way (see request_verify).
+    A number not of the issued form never reaches the database."""
+    number = (tracking_number or "").strip().upper()
+    stored = None
+    if is_topic_number(number):
+        stored = (
+            Feedback.objects.filter(kind=FeedbackKind.TOPIC, tracking_number=number)
+            .values_list("secret_hash", flat=True)
+            .first()
+        )
+    if not code_matches(code or "", stored or DUMMY_HASH) or not stored:
+        return None
+    return find_topic(number)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import get_usage, is_ratelimited
 
@@ -19,10 +20,18 @@ from disclosure_pages.models import DisclosureItemPage, UnitPage
 from disclosure_pages.params import parse_id
 from disclosure_pages.selectors import can_view_item, paginate, under_live_ancestors
 
-from .choices import PauseKind
-from .forms import ClarifyForm, FeedbackForm, RequestForm, ResendCodeForm, StatusCheckForm
+from .choices import FeedbackKind, PauseKind
+from .forms import ClarifyForm, FeedbackForm, RequestForm, ResendCodeForm, StatusCheckForm, TopicStatusForm
 from .models import AnswerAttachment, DisclosureRequest, Feedback
-from .selectors import find_request, published_feedback, request_deadlines
+from .selectors import (
+    find_request,
+    find_topic,
+    is_topic_number,
+    published_feedback,
+    request_deadlines,
+    topic_due,
+    topic_state,
+)
 from .services import (
     RequestError,
     feedback_submit,
@@ -30,11 +39,16 @@ from .services import (
     request_resend_code,
     request_submit,
     request_verify,
+    topic_submit,
+    topic_verify,
 )
 
 NEW_REQUEST_KEY = "participation_new_request"
 VERIFIED_KEY = "participation_verified"
+NEW_TOPIC_KEY = "participation_new_topic"
+VERIFIED_TOPICS_KEY = "participation_verified_topics"
 NOT_FOUND = "申请编号或查询码不正确，或该申请不存在。请核对后重试。"
+TOPIC_NOT_FOUND = "点题编号或查询码不正确，或该点题不存在。请核对后重试。"
 RESENT = "如申请编号与您提交申请时填写的电子邮箱相符，新的查询码已发送到该邮箱，原查询码随即失效。请查收邮件（也请查看垃圾邮件）。"
 
 
@@ -243,6 +257,14 @@ def _feedback(request: HttpRequest, *, unit: UnitPage, item: DisclosureItemPage 
         if form.is_valid():
             _accepted(request, "feedback", settings.PARTICIPATION_FEEDBACK_RATE)
             data = form.cleaned_data
+            if data["kind"] == FeedbackKind.TOPIC:
+                created = topic_submit(
+                    unit=unit, item=item, content=data["content"], name=data["name"], contact=data["contact"]
+                )
+                number = created.topic.tracking_number
+                request.session[NEW_TOPIC_KEY] = {"number": number, "code": created.secret_code}
+                _remember_topic(request, created.topic)
+                return redirect("participation:topic_received")
             feedback_submit(
                 unit=unit,
                 item=item,
@@ -259,3 +281,59 @@ def _feedback(request: HttpRequest, *, unit: UnitPage, item: DisclosureItemPage 
         )
     wall = published_feedback(item=item) if item is not None else published_feedback(unit=unit)
     return render(request, "participation/feedback_form.html", {"form": form, "unit": unit, "item": item, "wall": wall})
+
+
+# --- following a 点题 with its number and code ----------------------------------------------------
+
+
+def topic_received(request: HttpRequest) -> HttpResponse:
+    """Shows the number, the code and the due date once: they leave the session as they are shown."""
+    receipt = request.session.pop(NEW_TOPIC_KEY, None)
+    topic = find_topic(receipt["number"]) if receipt else None
+    return render(request, "participation/topic_received.html", {"receipt": receipt, "topic": topic})
+
+
+def topic_status(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if _limited(request, "status", settings.PARTICIPATION_STATUS_RATE):
+            return _too_many(request)
+        form = TopicStatusForm(request.POST)
+        if form.is_valid():
+            found = topic_verify(tracking_number=form.cleaned_data["tracking_number"], code=form.cleaned_data["code"])
+            if found is not None:
+                _remember_topic(request, found)
+                return redirect("participation:topic_detail", number=found.tracking_number)
+            form.add_error(None, TOPIC_NOT_FOUND)
+    else:
+        typed = request.GET.get("number", "")[:20]
+        form = TopicStatusForm(initial={"tracking_number": typed if is_topic_number(typed) else ""})
+    return render(request, "participation/topic_status.html", {"form": form})
+
+
+def _remember_topic(request: HttpRequest, topic: Feedback) -> None:
+    verified = [pk for pk in request.session.get(VERIFIED_TOPICS_KEY, []) if pk != topic.pk][-19:]
+    request.session[VERIFIED_TOPICS_KEY] = verified + [topic.pk]
+
+
+def topic_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """A number not of the issued form (DT-<year>-<digits>) is a 404 before any query; a well-formed
+    one not verified in this session goes to the form that asks for its code."""
+    if not is_topic_number(number):
+        return render(request, "participation/topic_not_found.html", status=404)
+    found = find_topic(number)
+    if found is None or found.pk not in request.session.get(VERIFIED_TOPICS_KEY, []):
+        return redirect(f"{reverse('participation:topic_status')}?number={number.strip().upper()}")
+    state, label = topic_state(found)
+    counted = topic_due(timezone.localdate(found.submitted_at)) if found.due_date else None
+    if counted is not None and counted.due != found.due_date:
+        counted = None  # the calendar changed since: the date told at submission stands, unexplained
+    return render(
+        request,
+        "participation/topic_detail.html",
+        {
+            "topic": found,
+            "state": state,
+            "state_label": label,
+            "counted": counted,
+        },
+    )

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "participation",
     "notices",
     "displays",
+    "supervision",
     "search.apps.SearchConfig",
     "publicapi",
     "wagtail_modeladmin",

@@ -149,13 +149,14 @@ def test_script_in_every_feedback_field_is_escaped_everywhere(client, unit, staf
         f"/feedback/item/{item.pk}/",
         {"kind": "topic", "content": f"问{payload}", "name": payload, "contact": payload, "website": ""},
     )
-    assert response.status_code == 200
+    assert response.status_code == 302 and response["Location"] == "/feedback/topics/received/"  # a 点题's receipt
     feedback = Feedback.objects.get()
     editor = staff("wj_editor")
     feedback_reply(feedback=feedback, actor=editor, reply=f"答{payload}")
     feedback_publish(feedback=feedback, actor=editor, public_content=f"问{payload}")
 
-    for url in (wj.url, item.url, "/feedback/", f"/feedback/unit/{wj.pk}/", f"/feedback/item/{item.pk}/"):
+    status_page = f"/feedback/topics/status/{feedback.tracking_number}/"  # verified in this session on submission
+    for url in (wj.url, item.url, "/feedback/", f"/feedback/unit/{wj.pk}/", f"/feedback/item/{item.pk}/", status_page):
         page = client.get(url).content.decode()
         assert_escaped(page, payload)
         assert PAYLOADS[payload] in page

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    """Supervision of the units' disclosure work by their superiors: 党员评议 (members rate their
+    unit's disclosure work in a period the superior opens); later also 监督员, inspections and 考核."""
+
+    name = "supervision"
+    verbose_name = "监督与评议"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from wagtail.permissions import register_permission_policy
+
+        from .admin_views import EvaluationPeriodPermissionPolicy
+        from .models import EvaluationPeriod
+
+        register_permission_policy(
+            EvaluationPeriod, EvaluationPeriodPermissionPolicy(EvaluationPeriod), exact_class=True
+        )

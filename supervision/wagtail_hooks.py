@@ -1,0 +1,8 @@
+from wagtail import hooks
+
+from .admin_views import evaluation_period_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_evaluation_period_viewset():
+    return evaluation_period_viewset
