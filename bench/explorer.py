@@ -14,10 +14,15 @@ client, it times the admin explorer:
   /admin/pages/<unit id>/, and the listing of a 三级 node;
 - a province supervisor (a SupervisorReach on the province): /admin/pages/<province id>/,
   /admin/pages/<city id>/ (50 units);
+- a city supervisor (a SupervisorReach on one city): /admin/pages/ (→ the city) and a unit of it;
 - for comparison, the same supervisor modelled the per-unit-group way (wagtail#14593):
   one Wagtail group per unit with its page permissions, the user in all of them.
 
-Prints median / p95 over --repeat requests and the number of SQL queries per request.
+Prints median / p95 over --repeat requests, the median CPU time of this process per request
+(time.process_time: what the request costs here, whatever the neighbours' load does to the
+wall time; on PostgreSQL the server's own work is not in it) and the number of SQL queries per
+request. --only CASE[,CASE…] measures only the cases whose "who request" contains one of them; --profile CASE prints a pyinstrument (else cProfile) profile of the cases whose label
+contains CASE.
 """
 
 from __future__ import annotations
@@ -55,6 +60,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--reuse", action="store_true", help="measure again on the database the last run built")
     parser.add_argument("--sqlite", type=Path, default=SQLITE_PATH, help="the throwaway SQLite file (without DATABASE_URL)")
+    parser.add_argument("--only", metavar="CASE", help="measure only the cases whose 'who request' contains CASE (or one of CASE,CASE…)")
+    parser.add_argument("--profile", metavar="CASE", help="profile the cases whose 'who request' contains CASE")
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL")
@@ -75,7 +82,7 @@ def main() -> None:
         call_command("migrate", "--noinput", verbosity=0)
         print(f"migrate: {time.monotonic() - started:.1f} s  ({settings.DATABASES['default']['ENGINE']})", flush=True)
         tree = build_tree(args.units, args.per_city)
-    measure(tree, args.repeat)
+    measure(tree, args.repeat, args.profile, args.only)
 
 
 def build_tree(n_units: int, per_city: int) -> dict:
@@ -119,10 +126,12 @@ def build_tree(n_units: int, per_city: int) -> dict:
         User = get_user_model()
         editor = User.objects.create_user("bench_editor", password="x")
         supervisor = User.objects.create_user("bench_supervisor", password="x")
+        city_supervisor = User.objects.create_user("bench_city_supervisor", password="x")
         group_supervisor = User.objects.create_user("bench_group_supervisor", password="x")
         target = units[len(units) // 2]
         UnitMembership.objects.create(user=editor, unit=target, role="editor")
         SupervisorReach.objects.create(user=supervisor, root=province)
+        SupervisorReach.objects.create(user=city_supervisor, root=target.get_parent())
         roles_sync()
         per_unit_groups(group_supervisor, units)
     print(f"built {len(units)} units, {province.get_descendant_count()} pages under the province: "
@@ -143,6 +152,7 @@ def load_tree() -> dict:
     return {
         "editor": editor,
         "supervisor": User.objects.get(username="bench_supervisor"),
+        "city_supervisor": city_supervisor(city),
         "group_supervisor": User.objects.get(username="bench_group_supervisor"),
         "unit": target,
         "node3": catalog_nodes_by_code(target)["1-1-1"],
@@ -151,6 +161,20 @@ def load_tree() -> dict:
         "n_groups": UnitPage.objects.count(),
         "per_city": UnitPage.objects.child_of(city).count(),
     }
+
+
+def city_supervisor(city):
+    """The supervisor of the editor's city (made here too when --reuse meets an older database)."""
+    from django.contrib.auth import get_user_model
+
+    from disclosure_pages.models import SupervisorReach
+    from disclosure_pages.services import roles_sync
+
+    user, created = get_user_model().objects.get_or_create(username="bench_city_supervisor")
+    if created:
+        SupervisorReach.objects.create(user=user, root=city)
+        roles_sync(user_id=user.pk)
+    return user
 
 
 def per_unit_groups(user, units) -> None:
@@ -170,7 +194,7 @@ def per_unit_groups(user, units) -> None:
     user.groups.add(Group.objects.get(name=UNIT_USERS_GROUP))
 
 
-def measure(tree: dict, repeat: int) -> None:
+def measure(tree: dict, repeat: int, profile: str | None = None, only: str | None = None) -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -188,14 +212,19 @@ def measure(tree: dict, repeat: int) -> None:
         ("unit editor", tree["editor"], "/admin/pages/<province>/ (→ own unit)", explore(tree["province"]), True),
         ("supervisor (reach)", tree["supervisor"], "/admin/pages/<province>/", explore(tree["province"]), False),
         ("supervisor (reach)", tree["supervisor"], city, explore(tree["city"]), False),
+        ("city supervisor (reach)", tree["city_supervisor"], "/admin/pages/ (→ own city)", explore(), True),
+        ("city supervisor (reach)", tree["city_supervisor"], city, explore(tree["city"]), False),
+        ("city supervisor (reach)", tree["city_supervisor"], "/admin/pages/<unit>/", explore(tree["unit"]), False),
         (groups, tree["group_supervisor"], "/admin/pages/<province>/", explore(tree["province"]), False),
         (groups, tree["group_supervisor"], city, explore(tree["city"]), False),
     ]
-    print(f"\n{'who':<26} {'request':<40} {'median':>8} {'p95':>8} {'queries':>8}  status")
+    print(f"\n{'who':<26} {'request':<40} {'median':>8} {'p95':>8} {'cpu':>8} {'queries':>8}  status")
     for who, user, label, url, follow in cases:
+        if only and not any(part in f"{who} {label}" for part in only.split(",")):
+            continue
         client = Client(raise_request_exception=True)
         client.force_login(user)
-        timings = []
+        timings, cpu = [], []
         try:
             with CaptureQueriesContext(connection) as queries:  # the first (cold) request
                 started = time.perf_counter()
@@ -204,8 +233,9 @@ def measure(tree: dict, repeat: int) -> None:
             # Slow cases get fewer repeats: the point is the order of magnitude.
             for _ in range(repeat if first < 2000 else 2):
                 with CaptureQueriesContext(connection) as queries:
-                    started = time.perf_counter()
+                    started, started_cpu = time.perf_counter(), time.process_time()
                     response = client.get(url, follow=follow)
+                    cpu.append((time.process_time() - started_cpu) * 1000)
                     timings.append((time.perf_counter() - started) * 1000)
         except Exception as error:  # noqa: BLE001 - report and go on with the next case
             print(f"{who:<26} {label:<40} failed: {type(error).__name__}: {str(error)[:80]}", flush=True)
@@ -213,9 +243,29 @@ def measure(tree: dict, repeat: int) -> None:
         timings.sort()
         p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
         print(
-            f"{who:<26} {label:<40} {statistics.median(timings):>6.0f}ms {p95:>6.0f}ms {len(queries):>8}  {response.status_code}",
+            f"{who:<26} {label:<40} {statistics.median(timings):>6.0f}ms {p95:>6.0f}ms {statistics.median(cpu):>6.0f}ms"
+            f" {len(queries):>8}  {response.status_code}",
             flush=True,
         )
+        if profile and profile in f"{who} {label}":
+            profile_request(client, url, follow)
+
+
+def profile_request(client, url: str, follow: bool) -> None:
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(client.get, url, follow=follow)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        return
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        client.get(url, follow=follow)
+    print(profiler.output_text(unicode=True, color=False, show_all=False), flush=True)
 
 
 if __name__ == "__main__":

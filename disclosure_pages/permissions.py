@@ -394,13 +394,47 @@ class UnitPagePermissionTester(PagePermissionTester):
         return super().can_submit_for_moderation()
 
 
+_TESTERS_ATTR = "_disclosure_permission_testers"
+
+
+def _tester_key(user, page) -> tuple:
+    """What a tester's answers were computed from: if any of it changed, a new tester is made."""
+    return (
+        user.is_active,
+        user.is_superuser,
+        id(roles_for(user)),
+        id(getattr(user, MembershipPagePermissionPolicy.permission_cache_name, None)),
+        page.path,
+    )
+
+
 class UnitPermissionsMixin:
     """Page models whose admin permissions follow unit memberships and supervisor reaches."""
 
     workflow_moderated = False
 
     def permissions_for_user(self, user):
-        return UnitPagePermissionTester(user, self)
+        """One tester per page instance and user object, i.e. per request.
+
+        Wagtail's explorer asks about ten times per listed page (the title, each listing button's
+        is_shown), and each new tester walks the user's group permissions and memberships again:
+        a 50-unit listing made 512 testers, now 51. The tester is remade whenever what it was computed
+        from changed (the page's path, the user's roles or group-permission cache, is_active,
+        is_superuser); Wagtail's `specific` copies instance attributes to the specific page, so a
+        cached tester counts only for the very instance it was made for.
+        """
+        cache = self.__dict__.get(_TESTERS_ATTR)
+        if cache is None or cache[0] is not self:
+            cache = (self, {})
+            self.__dict__[_TESTERS_ATTR] = cache
+        key = _tester_key(user, self)
+        entry = cache[1].get(id(user))
+        if entry is not None and entry[0] is user and entry[1] == key:
+            return entry[2]
+        tester = UnitPagePermissionTester(user, self)
+        # the key after the tester was made: making it may have filled the caches it names
+        cache[1][id(user)] = (user, _tester_key(user, self), tester)
+        return tester
 
 
 def unit_users():

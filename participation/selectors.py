@@ -15,8 +15,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from disclosure_pages.choices import Scope
-from disclosure_pages.models import CatalogNodePage, RegionPage, SupervisorReach, UnitMembership, UnitPage
-from disclosure_pages.permissions import HANDLERS, STAFF_ROLES, unit_roles_at, unit_scope_q
+from disclosure_pages.models import CatalogNodePage, RegionPage, UnitPage
+from disclosure_pages.permissions import HANDLERS, roles_for, unit_roles_at, unit_scope_q
 
 from .choices import AnswerFrom, EventAction, FeedbackKind, PauseKind, RequestStatus
 from .clock import DueCount, Interval, count_due
@@ -49,11 +49,8 @@ def handled_feedback(user) -> QuerySet[Feedback]:
 def handles_any_unit(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return (
-        user.is_superuser
-        or UnitMembership.objects.filter(user=user, role__in=STAFF_ROLES).exists()
-        or SupervisorReach.objects.filter(user=user).exists()
-    )
+    # roles_for reads the memberships once per request: the admin menu asks on every page.
+    return user.is_superuser or roles_for(user).is_unit_staff
 
 
 def can_handle_unit(user, unit: UnitPage) -> bool:
