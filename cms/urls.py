@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("deadlines.urls")),
     path("", include("participation.urls")),
     path("", include("archive.urls")),
+    path("", include("sms.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("display/<str:mode>/", display_mode, name="display_mode"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
