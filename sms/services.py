@@ -139,10 +139,13 @@ def _message(
     )
 
 
-def _send_soon(message: SmsMessage) -> None:
+def _send_soon(message: SmsMessage, now: datetime.datetime) -> None:
+    """After the commit: a due message is sent by a task now; a later one is enqueued deferred where
+    the task backend can defer, else sms_send_due sends it when its time comes."""
     from .tasks import enqueue_send
 
-    transaction.on_commit(lambda: enqueue_send(message.pk, message.send_after), robust=True)
+    message_id, send_after, due = message.pk, message.send_after, message.send_after <= now
+    transaction.on_commit(lambda: enqueue_send(message_id, send_after, due=due), robust=True)
 
 
 def message_send(*, message_id: int, now: datetime.datetime | None = None, backend=None) -> SmsMessage | None:
@@ -165,7 +168,7 @@ def message_send(*, message_id: int, now: datetime.datetime | None = None, backe
             message.save(update_fields=["attempts", "last_error", "status", "send_after"])
             logger.warning("SMS %s not sent (attempt %d): %s", message.pk, message.attempts, exc)
             if message.status == MessageStatus.QUEUED:
-                _send_soon(message)
+                _send_soon(message, now)
             return message
         message.status, message.sent_at, message.gateway_id, message.last_error = (
             MessageStatus.SENT,
@@ -225,11 +228,21 @@ def code_request(
     )
     action = f"订阅“{target_name(page)}”公开信息" if page is not None else "退订全部短信订阅"
     text = f"{settings.SMS_SIGNATURE}验证码 {code}，用于{action}，{minutes} 分钟内有效。如非本人操作请忽略。"
-    _send_soon(_message(number=number, kind=MessageKind.CODE, text=text, now=now))
+    _send_soon(_message(number=number, kind=MessageKind.CODE, text=text, now=now), now)
     return verification
 
 
 def _verify(*, number: str, code: str, purpose: str, now: datetime.datetime) -> SmsVerification:
+    """The code's verification, used up; or SmsError. A wrong code's count is committed before the
+    refusal leaves (the refusal must not roll it back), so guessing stays limited."""
+    with transaction.atomic():
+        verification, error = _check(number=number, code=code, purpose=purpose, now=now)
+    if error:
+        raise SmsError(error)
+    return verification
+
+
+def _check(*, number: str, code: str, purpose: str, now: datetime.datetime) -> tuple[SmsVerification | None, str]:
     hashed = number_hash(number)
     verification = (
         SmsVerification.objects.select_for_update()
@@ -238,27 +251,25 @@ def _verify(*, number: str, code: str, purpose: str, now: datetime.datetime) -> 
         .first()
     )
     if verification is None:
-        raise SmsError("请先获取验证码。")
+        return None, "请先获取验证码。"
     if verification.expires_at <= now:
-        raise SmsError("验证码已过期，请重新获取。")
+        return None, "验证码已过期，请重新获取。"
     if verification.attempts >= settings.SMS_CODE_ATTEMPTS:
-        raise SmsError("验证码输错次数过多，请重新获取。")
+        return None, "验证码输错次数过多，请重新获取。"
     if not hmac.compare_digest(verification.code_hash, code_hash(number, (code or "").strip())):
         verification.attempts += 1
         verification.save(update_fields=["attempts"])
         left = settings.SMS_CODE_ATTEMPTS - verification.attempts
-        raise SmsError(f"验证码不正确，还可再试 {left} 次。" if left > 0 else "验证码输错次数过多，请重新获取。")
+        return None, (f"验证码不正确，还可再试 {left} 次。" if left > 0 else "验证码输错次数过多，请重新获取。")
     verification.used_at = now
     verification.save(update_fields=["used_at"])
-    return verification
+    return verification, ""
 
 
 def subscription_confirm(*, number: str, code: str, now: datetime.datetime | None = None) -> SmsSubscription:
     now = now or timezone.now()
     number = normalise_number(number)
-    # The wrong-code count must survive the refusal: the attempt is saved before SmsError leaves.
-    with transaction.atomic():
-        verification = _verify(number=number, code=code, purpose=VerificationPurpose.SUBSCRIBE, now=now)
+    verification = _verify(number=number, code=code, purpose=VerificationPurpose.SUBSCRIBE, now=now)
     with transaction.atomic():
         page = verification.page
         subscription, _ = SmsSubscription.objects.update_or_create(
@@ -277,7 +288,7 @@ def subscription_confirm(*, number: str, code: str, now: datetime.datetime | Non
             f"{settings.SMS_SIGNATURE}您已订阅“{target_name(page)}”的社会公开信息。"
             f"回复TD退订，或访问 {base}{reverse('sms:unsubscribe')} 退订。"
         )
-        _send_soon(_message(number=number, kind=MessageKind.CONFIRMATION, text=text, now=now))
+        _send_soon(_message(number=number, kind=MessageKind.CONFIRMATION, text=text, now=now), now)
     return subscription
 
 
@@ -297,8 +308,7 @@ def unsubscribe_all(*, hashed: str, now: datetime.datetime | None = None) -> int
 def unsubscribe_confirm(*, number: str, code: str, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     number = normalise_number(number)
-    with transaction.atomic():
-        verification = _verify(number=number, code=code, purpose=VerificationPurpose.UNSUBSCRIBE, now=now)
+    verification = _verify(number=number, code=code, purpose=VerificationPurpose.UNSUBSCRIBE, now=now)
     return unsubscribe_all(hashed=verification.number_hash, now=now)
 
 
@@ -353,7 +363,7 @@ def publication_notify(*, item_id: int, now: datetime.datetime | None = None) ->
             continue
         report.queued += 1
         report.deferred += send_after > now
-        _send_soon(message)
+        _send_soon(message, now)
     return report
 
 
@@ -401,5 +411,5 @@ def sms_receive(*, number: str, text: str, now: datetime.datetime | None = None)
         else:
             reply = keyword_reply(body) if body else help_text()
         message = _message(number=number, kind=MessageKind.REPLY, text=reply, now=now)
-        _send_soon(message)
+        _send_soon(message, now)
     return message

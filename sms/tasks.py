@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.utils import timezone
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
@@ -38,9 +37,9 @@ def enqueue_publication(item_id: int) -> None:
         logger.exception("could not enqueue the SMS notices of item %s", item_id)
 
 
-def enqueue_send(message_id: int, send_after: datetime.datetime) -> None:
+def enqueue_send(message_id: int, send_after: datetime.datetime, *, due: bool) -> None:
     try:
-        if send_after <= timezone.now():
+        if due:
             send_message.enqueue(message_id)
         elif send_message.get_backend().supports_defer:
             send_message.using(run_after=send_after).enqueue(message_id)
