@@ -40,6 +40,7 @@ SHORT_CODE_CHARS = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 UNSUBSCRIBE_RE = re.compile(r"(?:t\s*d|退\s*订)", re.IGNORECASE)
 # Retries after a gateway failure: 1, 5, 15, 60 minutes, then the message is given up.
 RETRY_MINUTES = (1, 5, 15, 60)
+CODE_RE = re.compile(r"\b\d{6}\b")
 
 
 class SmsError(Exception):
@@ -176,7 +177,9 @@ def message_send(*, message_id: int, now: datetime.datetime | None = None, backe
             gateway_id[:100],
             "",
         )
-        message.save(update_fields=["attempts", "status", "sent_at", "gateway_id", "last_error"])
+        if message.kind == MessageKind.CODE:  # the log keeps no usable code
+            message.text = CODE_RE.sub("******", message.text)
+        message.save(update_fields=["attempts", "status", "sent_at", "gateway_id", "last_error", "text"])
         return message
 
 

@@ -4,6 +4,7 @@ inbound texts, short links, the public forms and the admin."""
 from __future__ import annotations
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -175,7 +176,13 @@ def test_an_ambiguous_unit_title_asks_for_the_full_name(django_capture_on_commit
 
 
 def test_a_unique_unit_title_is_enough(django_capture_on_commit_callbacks):
-    make_item("龙口市/市科技局党支部", "3-3-1", title="科技局的社会公开事项", scope="public", published=datetime.date(2026, 12, 2))
+    make_item(
+        "龙口市/市科技局党支部",
+        "3-3-1",
+        title="科技局的社会公开事项",
+        scope="public",
+        published=datetime.date(2026, 12, 2),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         sms_receive(number=NUMBER, text="市科技局党支部")
     assert sms.outbox[-1].text.startswith("【党务公开】龙口市·市科技局党支部最新公开：1.科技局的社会公开事项 ")
@@ -243,6 +250,8 @@ def test_admin_lists_are_masked_and_for_administrators_only(
     message = SmsMessage.objects.filter(kind=MessageKind.CODE).first()
     inspect = client.get(reverse("sms_messages:inspect", args=[message.pk])).content.decode()
     assert "139****5678" in inspect and NUMBER not in inspect
+    sent_code = re.search(r"验证码 (\d{6})", sms.outbox[0].text).group(1)
+    assert "验证码 ******" in inspect and sent_code not in inspect  # a sent code is not kept
     assert client.get(reverse("sms_messages:edit", args=[message.pk])).status_code in (302, 403)
     client.force_login(user_named("wj_editor"))
     assert client.get(reverse("sms_subscriptions:index")).status_code in (302, 403)
