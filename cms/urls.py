@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("participation.urls")),
     path("", include("supervision.urls")),
     path("", include("archive.urls")),
+    path("", include("sms.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("", include("displays.urls")),  # display/tv/ and display/kiosk/…/ before display/<mode>/
     path("display/<str:mode>/", display_mode, name="display_mode"),

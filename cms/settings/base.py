@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "notices",
     "displays",
     "supervision",
+    "sms",
     "search.apps.SearchConfig",
     "publicapi",
     "wagtail_modeladmin",
@@ -177,6 +178,28 @@ TASKS = {
         }[env_choice("TASKS_BACKEND", "database", ["database", "immediate"])]
     }
 }
+
+# 手机短信 (sms app). SMS_BACKEND as EMAIL_BACKEND: console (prints), locmem (tests), filebased
+# (files under SMS_FILE_PATH) or smpp (a real gateway, SMPP_*; inbound through `manage.py sms_listen`).
+SMS_BACKEND = env_str("SMS_BACKEND", "sms.backends.console.SmsBackend")
+SMS_FILE_PATH = Path(env_str("SMS_FILE_PATH", str(VAR_DIR / "sms")))
+SMPP_HOST = env_str("SMPP_HOST", "")
+SMPP_PORT = env_int("SMPP_PORT", 2775)
+SMPP_SYSTEM_ID = env_str("SMPP_SYSTEM_ID", "")
+SMPP_PASSWORD = env_str("SMPP_PASSWORD", "")
+SMPP_SOURCE_ADDR = env_str("SMPP_SOURCE_ADDR", "")  # the service number subscribers reply to (TD, keywords)
+SMPP_TIMEOUT = env_int("SMPP_TIMEOUT", 10)
+SMS_SIGNATURE = env_str("SMS_SIGNATURE", "【党务公开】")  # operators require a registered signature
+SMS_LINK_BASE = env_str("SMS_LINK_BASE", "")  # short links' origin; WAGTAILADMIN_BASE_URL when empty
+SMS_DAILY_LIMIT = env_int("SMS_DAILY_LIMIT", 5)  # publication notices per number and day; beyond: dropped
+SMS_QUIET_HOURS = env_str("SMS_QUIET_HOURS", "22:00-08:00")  # Asia/Shanghai; empty: none
+SMS_NUMBER_KEY = env_str("SMS_NUMBER_KEY", "")  # keys of the numbers' HMAC and encryption; SECRET_KEY when empty
+SMS_CODE_MINUTES = env_int("SMS_CODE_MINUTES", 10)
+SMS_CODE_ATTEMPTS = env_int("SMS_CODE_ATTEMPTS", 5)
+SMS_CODES_PER_HOUR = env_int("SMS_CODES_PER_HOUR", 5)
+SMS_FORM_RATE = env_str("SMS_FORM_RATE", "10/h")
+SMS_REPLY_ITEMS = 3
+SMS_REPLY_MAX_CHARS = 201  # a keyword reply: one message of at most three UCS2 segments
 
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "disclosure")

@@ -28,3 +28,6 @@ ARCHIVE_RENDER_AT_FILING = False
 # LocMem outlives each test's rolled-back database: fragment caching is switched on by its own tests.
 PUBLIC_FRAGMENT_CACHE_SECONDS = 0
 ARCHIVE_PDF_WARM_UP = False
+
+SMS_BACKEND = "sms.backends.locmem.SmsBackend"
+SMS_FILE_PATH = _TMP / "sms"
