@@ -14,12 +14,17 @@ Choices, measured on synthetic disclosure items (bench/search_core.py):
   against 60 MB when FTS5 keeps its own copy of the bigrammed text); the
   original text for highlighting lives once, in ``doc_texts``.
 - Facet values are dictionary-encoded (``terms``) into integers in the narrow
-  ``doc_keys`` table; titles and bodies live in ``docs`` and ``doc_texts``. A
-  search reads (id, bm25, date, keys) of the whole matching set in one pass
-  and counts facets and picks the page in Python. Grouping text columns
-  stored next to the bodies took 60 ms for one query on 10,000 items. Now
-  the cost is about 2 µs of CPU per matching item, most of it bm25: 100 ms
-  for a query matching 51,000 of 100,000 items, a few ms for a few hundred.
+  ``doc_keys`` table; titles and bodies live in ``docs`` and ``doc_texts``.
+- A search never reads a row per matching item into Python. Each tier's
+  matching ids come out of FTS5 as one string into a roaring bitmap
+  (pyroaring); the ids of each facet value and of what each kind of reader
+  may see are bitmaps too, made once per index generation (a token in
+  ``meta`` that every write replaces, so every process notices). Filters and
+  facet counts are intersections. bm25, the costliest part of matching
+  (two thirds of it: FTS5 reads each phrase twice and the sizes of each
+  row), runs only in the tier that fills the page and only on its filtered
+  hits, with SQLite keeping the best rows. Reading (id, bm25, date, keys) of
+  every match and counting with Counter cost about 3 µs per matching item.
 - The index is its own file, never Django's database: it works the same when
   Django uses PostgreSQL, and rebuilding it never locks the site's tables.
 
@@ -31,22 +36,21 @@ waits instead of failing at once). Connections are per thread and per process
 
 from __future__ import annotations
 
-import heapq
 import json
 import logging
 import os
 import re
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from itertools import compress
-from operator import itemgetter
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import apsw
+from pyroaring import BitMap
 
 from search.analysis import (
     Phrase,
@@ -93,6 +97,8 @@ FTS_COLUMNS: tuple[tuple[str, float], ...] = (
 SNIPPET_FIELDS = ("body", "tables_text", "attachments_text")
 SNIPPET_SIZE = 120
 BATCH_SIZE = 500
+CACHE_KIB = 16_000  # page cache per connection (SQLite's default is 2 MB)
+REBUILD_CACHE_KIB = 1024 * 1024  # while a rebuild writes the whole index in one transaction
 
 # Facet name -> its integer column in doc_keys. "region" is the key of the whole
 # region path (["韶关市", "武江区"]): filtering on 韶关市 selects every path
@@ -107,8 +113,6 @@ _KEY_COLUMNS = {
 }
 _KEY_LIST = ", ".join(_KEY_COLUMNS[name] for name in FACETS)
 _KEY_LIST_K = ", ".join(f"k.{_KEY_COLUMNS[name]}" for name in FACETS)
-# Position of each facet key in the rows of _search_text: (id, score, ts, keys…)
-_ROW_KEY = {name: 3 + i for i, name in enumerate(FACETS)}
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -188,16 +192,23 @@ def fts_match_expression(alternatives: list[list[Phrase]]) -> str:
     return " OR ".join("(" + " AND ".join(phrase(p) for p in phrases) + ")" for phrases in alternatives)
 
 
-def tier_expressions(plan: QueryPlan) -> list[str]:
+def tier_parts(plan: QueryPlan) -> list[str]:
     """One MATCH expression per ranking tier (exact code / 文号, phrases,
-    words), each excluding what an earlier tier matched: every item is read
-    once, in the best tier it reaches."""
+    words), best first. An item belongs to the first tier it matches."""
     parts = []
     if plan.exact:
         parts.append(" OR ".join(f'"{token}"' for token in plan.exact))  # letters and digits only
     parts.append(fts_match_expression(plan.phrases))
     if plan.words:
         parts.append(fts_match_expression(plan.words))
+    return parts
+
+
+def tier_expressions(plan: QueryPlan) -> list[str]:
+    """The tiers as MATCH expressions each excluding what an earlier tier
+    matched (for reading the index with other tools; searches take the
+    difference of the tiers' bitmaps instead)."""
+    parts = tier_parts(plan)
     tiers = []
     for i, part in enumerate(parts):
         earlier = " OR ".join(f"({p})" for p in parts[:i])
@@ -205,9 +216,6 @@ def tier_expressions(plan: QueryPlan) -> list[str]:
     return tiers
 
 
-# Added to the bm25 of each lower tier, so that a sort on the score ranks
-# tier by tier (bm25 of one item is a few dozen at most).
-TIER_OFFSET = 1_000_000.0
 
 
 # Suggested facet values -> their doc_keys column.
@@ -239,6 +247,7 @@ class EmbeddedBackend(SearchBackend):
         self._schema_lock = threading.Lock()
         self._connections: list[apsw.Connection] = []
         self._connections_lock = threading.Lock()
+        self._snap: _Snapshot | None = None
 
     # --- connections -----------------------------------------------------------
 
@@ -252,7 +261,7 @@ class EmbeddedBackend(SearchBackend):
         # last commits on power loss is fine for an index we can rebuild.
         con.pragma("synchronous", "normal")
         con.pragma("temp_store", "memory")
-        con.pragma("cache_size", -16_000)  # 16 MB per connection (default 2 MB)
+        con.pragma("cache_size", -CACHE_KIB)
         return con
 
     @property
@@ -310,6 +319,8 @@ class EmbeddedBackend(SearchBackend):
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        # A new generation: every process drops the bitmaps of the old one.
+        con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('generation', ?)", (os.urandom(8).hex(),))
         con.execute("COMMIT")
 
     @contextmanager
@@ -438,9 +449,28 @@ class EmbeddedBackend(SearchBackend):
         background task retries), so they land after the rebuild instead of
         in an index about to be replaced.
         """
-        count = 0
         cache: dict[tuple[str, str], int] = {}
-        with self._write() as con:
+        con = self._con
+        # The whole index is written in one transaction: with the usual cache,
+        # changed pages are spilled to the WAL and read back as the b-trees
+        # outgrow it. Pages are allocated only when used.
+        con.pragma("cache_size", -REBUILD_CACHE_KIB)
+        try:
+            count = self._rebuild(con, docs, progress, cache)
+        finally:
+            con.pragma("cache_size", -CACHE_KIB)
+        self._checkpoint()
+        return count
+
+    def _rebuild(
+        self,
+        con: apsw.Connection,
+        docs: Iterable[IndexDocument],
+        progress: Progress | None,
+        cache: dict[tuple[str, str], int],
+    ) -> int:
+        count = 0
+        with self._write(con):
             self._drop_tables(con)
             self._create_tables(con)
             for batch in _batches(docs, BATCH_SIZE):
@@ -451,7 +481,6 @@ class EmbeddedBackend(SearchBackend):
                     progress(count)
             # Merge the FTS b-trees into one: fewer segments to read per query.
             con.execute("INSERT INTO fts(fts) VALUES ('optimize')")
-        self._checkpoint()
         return count
 
     def clear(self) -> None:
@@ -579,65 +608,91 @@ class EmbeddedBackend(SearchBackend):
         excluded: frozenset[int] = frozenset(),
         visibility: Visibility = PUBLIC,
     ) -> tuple[int, dict[str, Counter[int]], list[int]]:
-        """Match once, then count and page in Python.
+        """Match with bitmaps, rank only the page.
 
-        The matching set (id, score, date, facet keys) is read in one pass
-        through FTS5 and the narrow doc_keys table. Counting it with Counter
-        took 25 ms for 51,000 matches where five SQL GROUP BYs over a temp
-        table took 65 ms (each GROUP BY sorts).
+        Each tier's matching ids come out of FTS5 as one string (no bm25, no
+        row per item) into a roaring bitmap; visibility, facet filters and
+        facet counts are intersections with the bitmaps of the index
+        snapshot (one per facet value, per visibility), so nothing counts
+        per matching item in Python. bm25 runs in SQLite for the tier that
+        fills the page, on its visible filtered hits only, and SQLite keeps
+        the best rows (ORDER BY ... LIMIT).
         """
-        relevance = query.effective_sort == "relevance"
-        # Visibility inside the matching query: what the reader may not see
-        # is neither counted nor ranked.
-        seen = visibility_sql(visibility)
-        visible = f" AND {seen}" if seen else ""
-        rows: list[tuple[Any, ...]] = []
-        if relevance:
-            for tier, expression in enumerate(tier_expressions(plan)):
-                rows += con.execute(
-                    f"SELECT k.id, {_BM25} + {tier * TIER_OFFSET}, k.published_ts, {_KEY_LIST_K}"
-                    f" FROM fts JOIN doc_keys k ON k.id = fts.rowid WHERE fts MATCH ?{visible}",
-                    (expression,),
-                ).fetchall()
-        else:
-            # bm25 is the costliest part of matching; a date sort needs
-            # neither it nor the tiers.
-            expression = " OR ".join(f"({e})" for e in tier_expressions(plan)) if plan.exact or plan.words else None
-            rows = con.execute(
-                f"SELECT k.id, 0, k.published_ts, {_KEY_LIST_K}"
-                f" FROM fts JOIN doc_keys k ON k.id = fts.rowid WHERE fts MATCH ?{visible}",
-                (expression or fts_match_expression(plan.phrases),),
-            ).fetchall()
+        snap = self._snapshot(con)
+        parts = tier_parts(plan)
+        tiers: list[BitMap] = []
+        matched = BitMap()
+        for part in parts:
+            ids = snap.match(con, part)
+            tiers.append(ids - matched)
+            matched |= ids
+        candidates = matched & snap.visible(con, visibility)
         if excluded:
-            rows = [row for row in rows if row[0] not in excluded]
-
-        # One boolean per row and filtered facet; map/compress keep the loops in C.
-        masks = {
-            name: list(map(keys.__contains__, map(itemgetter(_ROW_KEY[name]), rows))) for name, keys in allowed.items()
+            candidates -= BitMap(excluded)
+        filters = {
+            name: BitMap.union(*(snap.facets[name].get(key, _EMPTY) for key in keys)) if keys else BitMap()
+            for name, keys in allowed.items()
         }
 
-        def passing(skip: str | None = None) -> list[tuple[Any, ...]]:
-            selected = [mask for name, mask in masks.items() if name != skip]
-            if not selected:
-                return rows
-            combined = selected[0] if len(selected) == 1 else list(map(all, zip(*selected, strict=True)))
-            return list(compress(rows, combined))
+        def passing(skip: str | None = None) -> BitMap:
+            out = candidates
+            for name, ids in filters.items():
+                if name != skip:
+                    out = out & ids
+            return out
 
         hits = passing()
         counts: dict[str, Counter[int]] = {}
         for name in FACETS:
-            # Each facet counts the rows passing every OTHER facet's filter
+            # Each facet counts the items passing every OTHER facet's filter
             # (see _count_sql).
-            subset = passing(skip=name) if name in masks else hits
-            counts[name] = Counter(map(itemgetter(_ROW_KEY[name]), subset))
-            counts[name].pop(None, None)
+            base = passing(skip=name) if name in filters else hits
+            counts[name] = Counter(
+                {key: n for key, ids in snap.facets[name].items() if (n := base.intersection_cardinality(ids))}
+            )
 
         wanted = query.offset + query.per_page
-        if relevance:  # bm25: lower is better; ties newest first
-            page = heapq.nsmallest(wanted, hits, key=lambda r: (r[1], -r[2], -r[0]))
+        if query.effective_sort == "relevance":
+            page: list[int] = []
+            for part, tier in zip(parts, tiers, strict=True):
+                if len(page) >= wanted:
+                    break
+                tier_hits = tier & hits
+                if tier_hits:
+                    whole = tier_hits == snap.match(con, part)
+                    page += self._ranked(con, part, None if whole else tier_hits, wanted - len(page), snap)
         else:
-            page = heapq.nsmallest(wanted, hits, key=lambda r: (-r[2], -r[0]))
-        return len(hits), counts, [int(r[0]) for r in page[query.offset :]]
+            page = snap.newest(hits, wanted)
+        return len(hits), counts, page[query.offset : wanted]
+
+    @staticmethod
+    def _ranked(con: apsw.Connection, expression: str, among: BitMap | None, n: int, snap: _Snapshot) -> list[int]:
+        """The n best of the items matching ``expression`` (all of them, or
+        those in ``among``) by bm25, ties newest first."""
+        restrict, args = "", [expression]
+        if among is not None:
+            # Unary + keeps the IN a filter on FTS5's rows; as a rowid
+            # constraint SQLite would run the MATCH once per id.
+            restrict = " AND +rowid IN (SELECT value FROM json_each(?))"
+            args.append("[" + ",".join(map(str, among)) + "]")
+        sql = f"SELECT rowid, {_BM25} FROM fts WHERE fts MATCH ?{restrict}"
+        rows = con.execute(f"{sql} ORDER BY 2 LIMIT ?", (*args, n + 1)).fetchall()
+        if len(rows) > n and rows[n][1] == rows[n - 1][1]:
+            # A tie across the page boundary: every row as good as the last.
+            rows = con.execute(f"{sql} AND {_BM25} <= ?", (*args, rows[n - 1][1])).fetchall()
+        order = snap.date_rank
+        rows.sort(key=lambda r: (r[1], order.get(r[0], 0)))
+        return [int(r[0]) for r in rows[:n]]
+
+    def _snapshot(self, con: apsw.Connection) -> _Snapshot:
+        """The bitmaps of the index as this read transaction sees it, made
+        once per write (any process's: the generation token in meta)."""
+        row = con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        generation = row[0] if row else ""
+        snap = self._snap
+        if snap is None or snap.generation != generation:
+            snap = self._snap = _Snapshot(con, generation)
+        return snap
 
     def _list_all(
         self,
@@ -763,6 +818,75 @@ class EmbeddedBackend(SearchBackend):
             snippet_html=snippet,
             scope=scope,
         )
+
+
+_EMPTY = BitMap()
+_MATCH_CACHE_SIZE = 256
+
+
+def _ids(text: str | None) -> BitMap:
+    """A bitmap from SQLite's group_concat of integer ids (the JSON parser
+    reads them three times faster than int() on each)."""
+    return BitMap(json.loads(f"[{text}]")) if text else BitMap()
+
+
+class _Snapshot:
+    """Bitmaps of one generation of the index: the ids of each facet value,
+    of what each kind of reader may see, of each text expression matched
+    (most recent first), and the order of the items newest first. Made
+    anew after any write, so it is never stale."""
+
+    def __init__(self, con: apsw.Connection, generation: str) -> None:
+        self.generation = generation
+        self.facets: dict[str, dict[int, BitMap]] = {}
+        for name in FACETS:
+            column = _KEY_COLUMNS[name]
+            self.facets[name] = {
+                int(key): _ids(ids)
+                for key, ids in con.execute(
+                    f"SELECT {column}, group_concat(id) FROM doc_keys WHERE {column} IS NOT NULL GROUP BY {column}"
+                )
+            }
+        (newest,) = con.execute(
+            "SELECT group_concat(id) FROM (SELECT id FROM doc_keys ORDER BY published_ts DESC, id DESC)"
+        ).fetchone()
+        self.newest_first: list[int] = json.loads(f"[{newest}]") if newest else []
+        self.date_rank: dict[int, int] = {doc_id: i for i, doc_id in enumerate(self.newest_first)}
+        self._visible: dict[str, BitMap] = {}
+        self._matches: OrderedDict[str, BitMap] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def visible(self, con: apsw.Connection, visibility: Visibility) -> BitMap:
+        seen = visibility_sql(visibility)
+        ids = self._visible.get(seen)
+        if ids is None:
+            where = f" WHERE {seen}" if seen else ""
+            (text,) = con.execute(f"SELECT group_concat(k.id) FROM doc_keys k{where}").fetchone()
+            ids = self._visible[seen] = _ids(text)
+        return ids
+
+    def match(self, con: apsw.Connection, expression: str) -> BitMap:
+        with self._lock:
+            ids = self._matches.get(expression)
+            if ids is not None:
+                self._matches.move_to_end(expression)
+                return ids
+        (text,) = con.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (expression,)).fetchone()
+        ids = _ids(text)
+        with self._lock:
+            self._matches[expression] = ids
+            while len(self._matches) > _MATCH_CACHE_SIZE:
+                self._matches.popitem(last=False)
+        return ids
+
+    def newest(self, hits: BitMap, n: int) -> list[int]:
+        """The n newest of ``hits``: sorted by date rank when they are few,
+        else the first of the items newest first that are hits."""
+        if not hits or n <= 0:
+            return []
+        if len(hits) * len(hits) <= n * len(self.newest_first):
+            return sorted(hits, key=self.date_rank.__getitem__)[:n]
+        return list(islice(filter(hits.__contains__, self.newest_first), n))
 
 
 def _where(allowed: dict[str, set[int]], excluded: Collection[int] = (), seen: str = "") -> str:
