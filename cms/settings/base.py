@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "deadlines",
     "participation",
     "notices",
+    "callcentre",
     "search.apps.SearchConfig",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
