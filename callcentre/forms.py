@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from disclosure_pages.models import DisclosureItemPage
+from disclosure_pages.selectors import public_items
 from participation.forms import PHONE_RE, FeedbackForm, RequestForm
 from participation.selectors import units_by_region
 
@@ -19,11 +20,12 @@ class CitedItemsWidget(forms.CheckboxSelectMultiple):
     list of every item on the platform: unticking one drops it from the record."""
 
     def optgroups(self, name, value, attrs=None):
-        ids = [int(v) for v in value if str(v).isdigit()]
-        titles = dict(DisclosureItemPage.objects.filter(pk__in=ids).values_list("pk", "title"))
+        ids = list(dict.fromkeys(int(v) for v in value if str(v).isascii() and str(v).isdigit() and len(str(v)) < 19))
+        # Titles of public items only: a tampered id of an internal item must not show its title.
+        titles = dict(public_items().filter(pk__in=ids).values_list("pk", "title"))
         groups = []
         for index, pk in enumerate(ids):
-            label = titles.get(pk, f"#{pk}")
+            label = titles.get(pk, f"#{pk}（不能引用）")
             option = self.create_option(name, pk, label, True, index, attrs=attrs)
             groups.append((None, [option], index))
         return groups
@@ -39,10 +41,10 @@ class CitedItemsField(forms.ModelMultipleChoiceField):
     def clean(self, value):
         if not value:
             return []
-        try:
-            ids = [int(v) for v in value]
-        except (TypeError, ValueError) as error:
-            raise ValidationError("引用的公开事项无效。") from error
+        values = [str(v) for v in value]
+        if not all(v.isascii() and v.isdigit() and len(v) < 19 for v in values):
+            raise ValidationError("引用的公开事项无效。")
+        ids = [int(v) for v in values]
         return check_public(ids)
 
 

@@ -60,8 +60,14 @@ class CallRecord(models.Model):
         return f"来电 {timezone.localtime(self.started_at):%Y-%m-%d %H:%M} {self.question[:20]}"
 
     @property
+    def operator_name(self) -> str:
+        from wagtail.admin.utils import get_user_display_name
+
+        return get_user_display_name(self.operator)
+
+    @property
     def cited_items(self) -> str:
-        return "、".join(self.items.order_by("path").values_list("title", flat=True))
+        return "、".join(item.title for item in sorted(self.items.all(), key=lambda item: item.path))
 
     @property
     def tracking_number(self) -> str:

@@ -81,9 +81,7 @@ class CallInspectView(OperatorsOnly, generic.InspectView):
     fields = ["started_at", "operator", "caller_phone_masked", "question", "answer", "outcome"]
 
     def get_operator_display_value(self):
-        from wagtail.admin.utils import get_user_display_name
-
-        return get_user_display_name(self.object.operator)
+        return self.object.operator_name
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -102,7 +100,7 @@ class CallIndexView(OperatorsOnly, generic.IndexView):
         return [HeaderButton("坐席工作台", url=reverse("callcentre:console"), icon_name="search")]
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("operator", "disclosure_request")
+        return super().get_base_queryset().select_related("operator", "disclosure_request").prefetch_related("items")
 
 
 class CallDeleteView(OperatorsOnly, generic.DeleteView):
@@ -131,13 +129,13 @@ class CallRecordViewSet(ModelViewSet):
     list_display = [
         Column("question", label="咨询问题", accessor="question"),
         DateColumn("started_at", label="来电时间"),
-        Column("operator", label="坐席员", accessor="operator"),
+        Column("operator", label="坐席员", accessor="operator_name"),
         Column("outcome", label="办理结果", accessor="get_outcome_display"),
         Column("tracking_number", label="申请编号", accessor="tracking_number"),
     ]
     list_export = [
         "started_at",
-        "operator",
+        "operator_name",
         "caller_phone_masked",
         "question",
         "answer",
@@ -148,7 +146,7 @@ class CallRecordViewSet(ModelViewSet):
     ]
     export_headings = {
         "started_at": "来电时间",
-        "operator": "坐席员",
+        "operator_name": "坐席员",
         "caller_phone_masked": "来电号码",
         "question": "咨询问题",
         "answer": "答复内容",

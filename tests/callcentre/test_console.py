@@ -156,7 +156,28 @@ def test_citing_an_internal_item_by_tampering_is_refused_and_keeps_what_was_type
     assert response.status_code in (200, 400)
     assert f"只能引用面向社会公开的事项，以下事项不能引用：#{internal.pk}" in page
     assert "篡改引用的问题文字" in page
+    assert "坐席针党内" not in page  # the tampered id's title is not shown either
     assert not CallRecord.objects.filter(question="篡改引用的问题文字").exists()
+
+
+def test_a_call_is_edited_and_deleted_after_a_confirmation(operator_client, operator, needles):
+    public, internal = needles
+    call = call_record_create(operator=operator, question="编辑前的问题", item_ids=[public.pk], caller_phone="13812345678")
+    edit = f"{CALLS}edit/{call.pk}/"
+    assert "编辑前的问题" in operator_client.get(edit).content.decode()
+    refused = operator_client.post(edit, {**form_data(question="编辑后的问题", caller_phone=""), "items": [internal.pk]})
+    assert "只能引用面向社会公开的事项" in refused.content.decode()
+    response = operator_client.post(edit, {**form_data(question="编辑后的问题", caller_phone=""), "items": []})
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert call.question == "编辑后的问题" and not call.items.exists()
+    assert call.caller_phone_masked == "138****5678"  # kept: no new number typed
+    delete = f"{CALLS}delete/{call.pk}/"
+    confirm = operator_client.get(delete)
+    assert confirm.status_code == 200 and "编辑后的问题" in confirm.content.decode()
+    assert CallRecord.objects.filter(pk=call.pk).exists()
+    assert operator_client.post(delete).status_code == 302
+    assert not CallRecord.objects.filter(pk=call.pk).exists()
 
 
 def test_a_missing_question_is_a_chinese_error(operator_client):
