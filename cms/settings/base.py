@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "displays",
     "supervision",
     "sms",
+    "callcentre",
     "search.apps.SearchConfig",
     "publicapi",
     "wagtail_modeladmin",

@@ -141,7 +141,7 @@ def walk_data(server_env):
     return make_walk_data(server_env)
 
 
-PERSONAS = ["wj_editor", "wj_reviewer", "wj_leader", "sg_supervisor", "wj_supervisor", "archivist", "admin"]
+PERSONAS = ["wj_editor", "wj_reviewer", "wj_leader", "sg_supervisor", "wj_supervisor", "archivist", "cc_operator", "admin"]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

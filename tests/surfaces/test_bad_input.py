@@ -16,7 +16,8 @@ HUGE = "10000000000000000000000000"
 HOSTILE = [HUGE, "9223372036854775808", "²", "-1", "abc", "%00", "1%00", "１２"]
 QUERY_NAMES = ["unit", "year", "page", "per_page", "kind", "number", "q", "region", "category", "schedule",
                "catalog", "published_after", "published_before", "parent", "limit", "offset"]
-OUR_APPS = ("disclosure_pages", "participation", "deadlines", "archive", "search", "cms")
+OUR_APPS = ("disclosure_pages", "participation", "deadlines", "archive", "search", "cms", "callcentre", "sms",
+            "supervision", "displays", "publicapi")
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
@@ -144,6 +145,12 @@ def test_our_admin_views_with_hostile_ids_answer_4xx_not_500():
                 "/admin/deadlines/compliance/", "/admin/archive/volume/"]
     names = ["unit", "year", "kind", "status", "due", "state", "scope", "region", "p", "page", "retention"]
     urls += [f"{url}?{'&'.join(f'{name}={value}' for name in names)}" for url in listings for value in HOSTILE]
+    calls = ["q", "page", "outcome", "operator", "started_at_after", "started_at_before"]
+    urls += [
+        f"{url}?{'&'.join(f'{name}={value}' for name in calls)}"
+        for url in ("/admin/callcentre/", "/admin/callcentre/calls/")
+        for value in HOSTILE
+    ]
     assert problems_for(client, urls, post=False) == []
 
 
