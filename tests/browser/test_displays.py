@@ -22,13 +22,14 @@ WJ = "韶关市/武江区/区委办"
 
 
 def plant(server_env, token: str) -> dict:
-    """Three public items (newest last) and a newer 党内 one in 武江区·区委办, seconds apart: newer than any planted before."""
+    """Three public items (newest last) and a newer 党内 one in 武江区·区委办 (under 1-1-5, which no other browser
+    test reads: they stay in the session's database), seconds apart: newer than any planted before."""
     return server_shell(
         server_env,
         "import datetime, json; from django.utils import timezone;"
         "from disclosure_pages.selectors import find_unit, catalog_nodes_by_code;"
         "from disclosure_pages.services import item_create_published;"
-        f"unit = find_unit({WJ!r}); n = catalog_nodes_by_code(unit)['1-1-1'];"
+        f"unit = find_unit({WJ!r}); n = catalog_nodes_by_code(unit)['1-1-5'];"
         "now = timezone.now(); ids = {};"
         f"ids['a'] = item_create_published(node=n, title='屏幕甲{token}', body='<p>甲正文{token}</p>', scope='public',"
         " published_at=now - datetime.timedelta(seconds=3), doc_number='武区委办〔2026〕11号').pk;"
