@@ -5,6 +5,8 @@ Rate limits per client address (django-ratelimit, as the participation forms) an
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +18,9 @@ from disclosure_pages.selectors import public_items
 from .forms import ConfirmForm, NumberForm
 from .models import ShortLink, VerificationPurpose
 from .selectors import TARGET_TYPES, subscription_target, target_name
-from .services import SmsError, code_request, subscription_confirm, unsubscribe_confirm
+from .services import SHORT_CODE_CHARS, SmsError, code_request, subscription_confirm, unsubscribe_confirm
+
+SHORT_CODE = re.compile(f"[{SHORT_CODE_CHARS}]{{4,12}}")
 
 
 def _limited(request: HttpRequest, group: str) -> bool:
@@ -100,6 +104,9 @@ def unsubscribe(request: HttpRequest) -> HttpResponse:
 
 
 def short_link(request: HttpRequest, code: str) -> HttpResponse:
+    # Only codes of the issued form reach the database (PostgreSQL refuses a NUL in a string literal).
+    if not SHORT_CODE.fullmatch(code):
+        raise Http404("没有这个短链接。")
     link = get_object_or_404(ShortLink, code=code)
     item = public_items().filter(pk=link.page_id).first()
     if item is None:

@@ -206,6 +206,19 @@ def test_the_short_link_of_an_item_no_longer_public_is_a_404(client, wj_unit, dj
     assert client.get("/s/nosuch/").status_code == 404
 
 
+def test_a_short_link_code_not_of_the_issued_form_is_a_404_that_never_looks_it_up(client):
+    """PostgreSQL refuses a NUL in a string literal: /s/%00/ was a 500 there. (The 404 page itself
+    may query; the short-link table must not be asked.)"""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for path in ("/s/%00/", "/s/1%00/", "/s/%E5%85%9A/", "/s/" + "a" * 40 + "/", "/s/ab-c/"):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 404, path
+        assert not [q["sql"] for q in queries.captured_queries if "sms_shortlink" in q["sql"]], path
+
+
 def test_the_subscribe_form_keeps_the_typed_number_and_explains(client, wj_unit):
     url = reverse("sms:subscribe") + f"?unit={wj_unit.pk}"
     response = client.post(url, {"unit": wj_unit.pk, "step": "number", "number": "1234567"})
