@@ -27,3 +27,8 @@ class RecordKind(models.TextChoices):
     REVOCATION = "revocation", "撤消"
     ZERO_REPORT = "zero_report", "零上报"
     FILING = "filing", "报备报批"
+    # 《中共惠农区委党务公开若干制度（试行）》第三十五条: feedback, requests and their handling, inspection materials.
+    FEEDBACK = "feedback", "意见建议"
+    REQUEST = "request", "依申请公开"
+    INSPECTION = "inspection", "监督检查"
+    BULLETIN = "bulletin", "通报"

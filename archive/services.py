@@ -364,12 +364,53 @@ def archive_revocation(*, item: DisclosureItemPage, user, reason: str) -> Archiv
 
 
 @transaction.atomic
+def archive_document(
+    *,
+    unit: UnitPage,
+    kind: str,
+    ref: int,
+    title: str,
+    content: dict[str, Any],
+    template: str,
+    filed_at,
+    actor=None,
+    reason: str = "",
+    scope: str = "",
+    retention: str = Retention.Y30,
+    item: DisclosureItemPage | None = None,
+) -> ArchiveRecord:
+    """File a record that is not a publication of an item (a 报备/报批, a request and its handling, feedback,
+    inspection materials, a 通报): `content` (plain JSON: what the record says) is kept as data and rendered
+    through `template` (context: `c` = content, `unit`) as the record's text, in the unit's chain like any
+    record, its PDF rendered after the commit. `ref` is the source object's id (kept if it is deleted);
+    `filed_at` is when the thing being filed was concluded (it dates the record and gives its year)."""
+    has_actor = getattr(actor, "pk", None) is not None
+    record = _append(
+        filing=Filing(),
+        unit=unit,
+        year=timezone.localtime(filed_at).year,
+        kind=kind,
+        item=item,
+        item_ref=ref,
+        content=content,
+        content_html=render_to_string(template, {"c": content, "unit": unit}),
+        published_at=filed_at,
+        reason=reason,
+        actor=actor if has_actor else None,
+        actor_ref=actor.pk if has_actor else None,
+        actor_name=person_name(actor) if has_actor else "",
+        title=title[:255],
+        scope=scope,
+        retention=retention,
+    )
+    _render_after_commit(record)
+    return record
+
+
 def archive_filing(*, filing: Any) -> ArchiveRecord:
     """File a superior's decision on a 报备/报批 (review's `filing_decided`): what was sent up, by whom,
     the answer and its reason, and every step, in the unit's chain like any record."""
-    filing_unit = filing.unit
     obj = filing.subject_object
-    item = obj if isinstance(obj, DisclosureItemPage) else None
     events = [
         {"action": event.get_action_display(), "actor": person_name(event.actor), "at": timezone.localtime(event.at).isoformat(timespec="minutes"), "text": event.text}
         for event in filing.events.select_related("actor").order_by("at", "pk")
@@ -387,26 +428,18 @@ def archive_filing(*, filing: Any) -> ArchiveRecord:
         "due_date": filing.due_date.isoformat(),
         "events": events,
     }
-    decided_at = filing.decided_at or timezone.now()
-    record = _append(
-        filing=Filing(),
-        unit=filing_unit,
-        year=timezone.localtime(decided_at).year,
+    return archive_document(
+        unit=filing.unit,
         kind=RecordKind.FILING,
-        item=item,
-        item_ref=filing.pk,
+        ref=filing.pk,
+        title=f"{filing.get_kind_display()}·{filing.get_subject_display()}：{filing.title}",
         content=content,
-        content_html=render_to_string("archive/filing_content.html", {"c": content, "unit": filing_unit}),
-        published_at=decided_at,
-        reason=filing.reason,
+        template="archive/filing_content.html",
+        filed_at=filing.decided_at or timezone.now(),
         actor=filing.decided_by,
-        actor_ref=filing.decided_by.pk if filing.decided_by else None,
-        actor_name=person_name(filing.decided_by) if filing.decided_by else "",
-        title=f"{filing.get_kind_display()}·{filing.get_subject_display()}：{filing.title}"[:255],
-        retention=Retention.Y30,
+        reason=filing.reason,
+        item=obj if isinstance(obj, DisclosureItemPage) else None,
     )
-    _render_after_commit(record)
-    return record
 
 
 def _render_after_commit(record: ArchiveRecord) -> None:
