@@ -41,9 +41,8 @@ run: demo ## Install, migrate, load the demo, then serve http://127.0.0.1:8000 w
 	$(PY) manage.py collectstatic --noinput -v 0
 	@bash scripts/serve.sh $(HOST) $(PORT)
 
-test: install ## Install, then run the whole test suite (one worker a core; the browser tests after, in one process)
-	$(PY) -m pytest -n auto -m "not browser"
-	$(PY) -m pytest -m browser
+test: install ## Install, then run the whole test suite (one worker a core; the browser tests beside it, in one process)
+	@PY=$(PY) bash scripts/run_tests.sh
 
 lint: install ## ruff
 	$(VENV)/bin/ruff check .

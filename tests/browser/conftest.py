@@ -98,8 +98,11 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail("Chromium 未安装（make test 应通过 scripts/system_deps.sh 安装 chromium）")
         pytest.skip("Chromium 未安装")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # The browser tests run beside the rest of the suite (scripts/run_tests.sh): on a busy machine a
+    # publication (PDFs, index, notices) can take longer than expect()'s 5 s default to come back.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
