@@ -11,7 +11,7 @@ class ArchiveConfig(AppConfig):
 
         from disclosure_pages import providers
         from disclosure_pages.models import DisclosureItemPage
-        from disclosure_pages.signals import item_revoked, items_created_published, items_imported
+        from disclosure_pages.signals import demo_loaded, item_revoked, items_created_published, items_imported
 
         from . import checks, history, signal_handlers  # noqa: F401
 
@@ -30,3 +30,11 @@ class ArchiveConfig(AppConfig):
         from review.filings_signals import filing_decided
 
         filing_decided.connect(signal_handlers.file_filing_decision, dispatch_uid="archive.file_filing_decision")
+        # 依申请公开 and 意见建议/点题 (第三十五条（四）): filed when concluded, in the concluding step's transaction.
+        from participation.signals import feedback_answered, request_concluded
+
+        request_concluded.connect(signal_handlers.file_concluded_request, dispatch_uid="archive.file_concluded_request")
+        feedback_answered.connect(signal_handlers.file_answered_feedback, dispatch_uid="archive.file_answered_feedback")
+        demo_loaded.connect(
+            signal_handlers.file_demo_participation, sender=DisclosureItemPage, dispatch_uid="archive.file_demo_participation"
+        )

@@ -16,7 +16,7 @@ from review.choices import (
 )
 
 __all__ = [
-    "DiscloseOpinion", "FormState", "LeaderOpinion", "Platform", "RecordKind", "SecrecyOpinion", "choice_value",
+    "DiscloseOpinion", "FormState", "ITEM_KINDS", "LeaderOpinion", "Platform", "RecordKind", "SecrecyOpinion", "choice_value",
     "PLATFORM_SYNONYMS", "approval_labels",
 ]
 
@@ -32,3 +32,8 @@ class RecordKind(models.TextChoices):
     REQUEST = "request", "依申请公开"
     INSPECTION = "inspection", "监督检查"
     BULLETIN = "bulletin", "通报"
+
+
+# Records of an item's publication: their item_ref is the item's page id. The other kinds file a document
+# (a 报备, a request, feedback…) and their item_ref is that document's own id, which may equal some page's.
+ITEM_KINDS = (RecordKind.PUBLICATION, RecordKind.IMPORT, RecordKind.REVOCATION, RecordKind.ZERO_REPORT)

@@ -31,7 +31,7 @@ from disclosure_pages.choices import DisclosureMethod, DisclosureRequirement, Re
 from disclosure_pages.models import UnitPage
 
 from . import fonts, pdf_worker
-from .choices import DiscloseOpinion, Platform, RecordKind, SecrecyOpinion, approval_labels
+from .choices import ITEM_KINDS, DiscloseOpinion, Platform, RecordKind, SecrecyOpinion, approval_labels
 from .models import ApprovalForm, ArchiveRecord
 
 CJK_FONT_FILE = fonts.SOURCE_FONT
@@ -151,6 +151,9 @@ def _record_context(record: ArchiveRecord, units: dict[int, UnitPage]) -> dict[s
         "form_anchor": f"form-{record.pk}",
         "content_anchor": f"content-{record.pk}",
         "published_text": _local(record.published_at),
+        # A filed document (a request, feedback, a 报备) is dated by its conclusion, not by a publication.
+        "date_label": "发布时间" if record.kind in ITEM_KINDS else "办结时间",
+        "reason_label": "撤消理由" if record.kind == RecordKind.REVOCATION else "意见及理由",
         "created_text": _local(record.created_at),
     }
 

@@ -9,13 +9,14 @@ from review.choices import FormState
 from review.models import ApprovalForm
 from review.selectors import approval_forms_for_item, open_approval_form  # noqa: F401  (re-exported)
 
+from .choices import ITEM_KINDS
 from .models import ArchiveRecord, RecordRendering, SignedHead
 
 
 def records_for_item(item: DisclosureItemPage | int) -> QuerySet[ArchiveRecord]:
     """Every archive record of an item, oldest first (kept even after the item is deleted)."""
     pk = item if isinstance(item, int) else item.pk
-    return ArchiveRecord.objects.filter(item_ref=pk).order_by("chain_index")
+    return ArchiveRecord.objects.filter(item_ref=pk, kind__in=ITEM_KINDS).order_by("chain_index")
 
 
 def records_for_unit_year(unit: UnitPage, year: int) -> QuerySet[ArchiveRecord]:

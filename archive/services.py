@@ -44,6 +44,7 @@ from review.services import (  # noqa: F401  (re-exported: the archive's callers
 
 from . import signing
 from .choices import (
+    ITEM_KINDS,
     RecordKind,
     choice_value,
 )
@@ -328,7 +329,7 @@ def _last_filed_revision(item: DisclosureItemPage) -> Revision | None:
     if item.live_revision_id:
         return item.live_revision
     ref = (
-        ArchiveRecord.objects.filter(item_ref=item.pk, revision_ref__isnull=False)
+        ArchiveRecord.objects.filter(item_ref=item.pk, revision_ref__isnull=False, kind__in=ITEM_KINDS)
         .exclude(kind=RecordKind.REVOCATION)
         .order_by("-chain_index")
         .values_list("revision_ref", flat=True)
@@ -378,12 +379,15 @@ def archive_document(
     scope: str = "",
     retention: str = Retention.Y30,
     item: DisclosureItemPage | None = None,
+    attachments: list[dict[str, Any]] | None = None,
 ) -> ArchiveRecord:
     """File a record that is not a publication of an item (a 报备/报批, a request and its handling, feedback,
     inspection materials, a 通报): `content` (plain JSON: what the record says) is kept as data and rendered
     through `template` (context: `c` = content, `unit`) as the record's text, in the unit's chain like any
     record, its PDF rendered after the commit. `ref` is the source object's id (kept if it is deleted);
-    `filed_at` is when the thing being filed was concluded (it dates the record and gives its year)."""
+    `filed_at` is when the thing being filed was concluded (it dates the record and gives its year).
+    `attachments`: entries already copied into the archive store (`store_file`), each with title, file,
+    sha256 and size."""
     has_actor = getattr(actor, "pk", None) is not None
     record = _append(
         filing=Filing(),
@@ -402,6 +406,7 @@ def archive_document(
         title=title[:255],
         scope=scope,
         retention=retention,
+        attachments=attachments or [],
     )
     _render_after_commit(record)
     return record
@@ -509,7 +514,7 @@ def archive_imported(items: Iterable[DisclosureItemPage]) -> list[ArchiveRecord]
     """
     items = list(items)
     done = set(
-        ArchiveRecord.objects.filter(item_ref__in=[item.pk for item in items])
+        ArchiveRecord.objects.filter(item_ref__in=[item.pk for item in items], kind__in=ITEM_KINDS)
         .exclude(kind=RecordKind.REVOCATION)
         .values_list("item_ref", flat=True)
     )
@@ -543,7 +548,9 @@ def archive_imported_ids(item_ids: Iterable[int]) -> list[ArchiveRecord]:
     ids = list(item_ids)
     if not ids:
         return []
-    filed = set(ArchiveRecord.objects.filter(item_ref__in=ids).values_list("item_ref", flat=True))
+    filed = set(
+        ArchiveRecord.objects.filter(item_ref__in=ids, kind__in=ITEM_KINDS).values_list("item_ref", flat=True)
+    )
     missing = [pk for pk in ids if pk not in filed]
     if not missing:
         return []

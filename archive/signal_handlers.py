@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+
+from .participation_records import archive_feedback, archive_past_participation, archive_request
 from .services import archive_filing, archive_imported, archive_imported_ids, archive_publication, archive_revocation
 
 
@@ -25,3 +28,16 @@ def file_imported_items(sender, item_ids, **kwargs) -> None:
 
 def file_filing_decision(sender, filing, **kwargs) -> None:
     archive_filing(filing=filing)
+
+
+def file_concluded_request(sender, request, **kwargs) -> None:
+    archive_request(request=request)
+
+
+def file_answered_feedback(sender, feedback, **kwargs) -> None:
+    archive_feedback(feedback=feedback)
+
+
+def file_demo_participation(sender, **kwargs) -> None:
+    # After the demo's commit: every app's demo rows exist by then, whichever order the receivers ran in.
+    transaction.on_commit(archive_past_participation)

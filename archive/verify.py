@@ -23,6 +23,7 @@ from wagtail.models import Page, Revision
 from disclosure_pages.models import DisclosureItemPage, UnitPage
 
 from . import signing
+from .choices import ITEM_KINDS
 from .models import HASH_VERSION, LINK_REFS, ApprovalForm, ArchiveChainHead, ArchiveRecord, RecordRendering, SignedHead
 from .store import archive_store
 
@@ -153,6 +154,10 @@ class _Checker:
 
     def links(self, record: ArchiveRecord) -> None:
         for link, ref_name in LINK_REFS.items():
+            if link == "item_id" and record.kind not in ITEM_KINDS:
+                # A filed document's item_ref is the document's own id (a request's, a 报备's), not a page id;
+                # its optional link to an item is a pointer for the reader, not part of what was filed.
+                continue
             live, ref = getattr(record, link), getattr(record, ref_name)
             if record.hash_version == 1 and ref is None:
                 continue  # filed before approval_form_ref / actor_ref existed
@@ -224,6 +229,8 @@ class _Checker:
 
     def live_file(self, record: ArchiveRecord, entry: dict, sha: str) -> None:
         """The live media file is not the archive's: a difference is a notice (what the public page now serves)."""
+        if entry.get("source"):
+            return  # not a document of a public page (an answer's attachment, kept privately): nothing public to compare
         name = entry.get("file") or ""
         if name not in self.live_digests:
             doc_id = entry.get("document")

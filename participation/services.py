@@ -32,6 +32,7 @@ from disclosure_pages.services import page_slug
 from .choices import OUTCOMES_NEEDING_REASON, EventAction, FeedbackKind, Outcome, PauseKind, RequestStatus
 from .models import AnswerAttachment, DisclosureRequest, Feedback, RequestEvent
 from .selectors import can_handle_unit, find_request, find_topic, is_topic_number, rule_set_for_unit, topic_due
+from .signals import feedback_answered, request_concluded
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
 TRACKING_PREFIX = "YSQ"
@@ -193,6 +194,7 @@ def request_refuse(*, request: DisclosureRequest, actor, reason: str, at: dateti
     request.refusal_reason = reason.strip()
     request.save(update_fields=["status", "refused_at", "refusal_reason"])
     _event(request, EventAction.REFUSED, actor=actor, at=at, text=reason.strip())
+    request_concluded.send(sender=DisclosureRequest, request=request)
     _mail_applicant(
         request,
         subject=f"【党务公开】您的依申请公开申请 {request.tracking_number} 不予受理",
@@ -364,6 +366,7 @@ def request_answer(
             public=False,
             item_id=request.disclosure_item.pk,
         )
+    request_concluded.send(sender=DisclosureRequest, request=request)
     return request
 
 
@@ -569,6 +572,7 @@ def feedback_reply(*, feedback: Feedback, actor, reply: str, at: datetime.dateti
     feedback.replied_at = _now(at)
     feedback.replied_by = actor
     feedback.save(update_fields=["reply", "replied_at", "replied_by"])
+    feedback_answered.send(sender=Feedback, feedback=feedback)
     return feedback
 
 
