@@ -520,7 +520,7 @@ def install_demo(*, year: int = 2026) -> None:
         if created and publish:
             report.notes = {
                 "ontime": "逾期和未公开的期次已逐一通报所在单位，限期补充公开。",
-                "requests": "依申请公开申请均在规定时限内受理。",
+                "items": "各单位按公开目录录入公开事项；当期无应公开事项的，按月零上报。",
             }
             report.save(update_fields=["notes"])
             _freeze(report, actor)
