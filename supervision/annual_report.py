@@ -53,6 +53,7 @@ class Subject:
     year: int
     today: datetime.date
     units: list[UnitPage]
+    region_titles: dict[str, str] = field(default_factory=dict)  # path -> title, the regions under the subject
 
     @property
     def path(self) -> str:
@@ -60,14 +61,14 @@ class Subject:
 
     def unit_name(self, unit_path: str) -> str:
         """A unit's name below the subject: '区委办' in a region's own units, '浈江区·区委办' deeper down."""
-        for unit in self.units:
-            if unit.path == unit_path:
-                parent = unit.path[:-STEPLEN]
-                if parent == self.path or unit.path == self.path:
-                    return unit.title
-                region = RegionPage.objects.filter(path=parent).values_list("title", flat=True).first()
-                return f"{region}·{unit.title}" if region else unit.title
-        return ""
+        unit = next((unit for unit in self.units if unit.path == unit_path), None)
+        if unit is None:
+            return ""
+        parent = unit.path[:-STEPLEN]
+        if parent == self.path or unit.path == self.path:
+            return unit.title
+        region = self.region_titles.get(parent, "")
+        return f"{region}·{unit.title}" if region else unit.title
 
 
 def _year_range(year: int) -> tuple[datetime.datetime, datetime.datetime]:
@@ -382,7 +383,8 @@ def report_figures(page: Page, year: int, *, today: datetime.date | None = None)
     """Every section's figures for the region or unit `page` in `year`, as of `today`."""
     today = today or clock.today()
     units = list(UnitPage.objects.live().filter(path__startswith=page.path).order_by("path"))
-    subject = Subject(page=page, year=year, today=today, units=units)
+    regions = dict(RegionPage.objects.filter(path__startswith=page.path).values_list("path", "title"))
+    subject = Subject(page=page, year=year, today=today, units=units, region_titles=regions)
     return Figures(
         year=year,
         subject_id=page.pk,

@@ -97,6 +97,14 @@ def test_figures_counted_by_hand(year_2031):
     assert figures.sections["evaluation"] == {"periods": []}
 
 
+def test_a_city_report_names_units_of_sub_regions_with_their_region(unit):
+    city = region(region(unit(WJ)))
+    figures = report_figures(city, 2026, today=datetime.date(2026, 12, 3))
+    names = [u["name"] for u in figures.sections["ontime"]["units"]]
+    assert "武江区·区委办" in names
+    assert figures.unit_count > 9
+
+
 def test_a_unit_report_counts_that_unit_only(year_2031):
     figures = report_figures(year_2031, YEAR, today=TODAY)
     assert figures.subject_kind == "unit" and figures.unit_count == 1
@@ -170,6 +178,10 @@ def test_the_superior_drafts_edits_and_publishes_in_the_admin(unit, user_named):
     bad = client.post("/admin/supervision/reports/", {"subject": wj.pk, "year": "明年"})
     assert bad.status_code == 400 and "年度应为四位数字" in bad.content.decode()
 
+    editor = client.get(f"/admin/supervision/reports/{report.pk}/")
+    assert editor.status_code == 200 and "概述（一、总体情况）" in editor.content.decode()
+    assert "公开事项按月趋势" in editor.content.decode()  # the figures as computed now, with their charts
+    assert client.get("/admin/supervision/reports/").status_code == 200
     saved = client.post(f"/admin/supervision/reports/{report.pk}/", {"overview": "全年工作概述。", "note_requests": "均按时受理。"})
     assert saved.status_code == 302
     report.refresh_from_db()
