@@ -224,6 +224,7 @@ def test_a_unit_member_is_refused_the_admin_screens(unit):
 
 def test_anonymous_sees_published_reports_only():
     client = Client()
+    assert 'href="/reports/">年度报告</a>' in client.get("/").content.decode()  # in the site's navigation
     listing = client.get("/reports/")
     assert listing.status_code == 200
     body = listing.content.decode()
