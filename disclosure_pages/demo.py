@@ -228,4 +228,8 @@ def load_demo(
         # personas), inside this transaction; then the shared unit-user group.
         demo_loaded.send(sender=DisclosureItemPage, report=report, with_users=with_users)
         roles_sync()
+        if with_items:  # 年度报告: computed from everything above, so last
+            from supervision.annual_report import install_demo as annual_report_demo
+
+            annual_report_demo()
     return report

@@ -621,6 +621,10 @@ def _target_path(obj) -> str:
     return Page.objects.filter(pk=obj.target_id).values_list("path", flat=True).first() or ""
 
 
+def _subject_path(obj) -> str:
+    return Page.objects.filter(pk=obj.subject_id).values_list("path", flat=True).first() or ""
+
+
 @dataclass(frozen=True)
 class ObjectRule:
     path: object  # callable: obj -> the path of the page whose unit scopes it
@@ -640,6 +644,9 @@ OBJECT_RULES: dict[str, ObjectRule] = {
     "review.filing": ObjectRule(_unit_path, HANDLERS, frozenset({"supervisor"}), change_path=_superior_path),
     # 党员评议: the period is the superior's: supervisors whose reach covers its unit or region.
     "supervision.evaluationperiod": ObjectRule(_target_path, frozenset({"supervisor"}), frozenset({"supervisor"})),
+    # 年度报告: drafts are the superior's (a reach over its region or unit); a published one is public
+    # (supervision.annualreport_views asks report.is_published before this rule).
+    "supervision.annualreport": ObjectRule(_subject_path, frozenset({"supervisor"}), frozenset({"supervisor"})),
 }
 
 

@@ -136,3 +136,5 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return self.get_choice_display()
+
+from .models_annualreport import AnnualReport, ReportState  # noqa: E402,F401  (年度报告)
