@@ -136,3 +136,5 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return self.get_choice_display()
+
+from .models_hotline import DisclosureMonitor, MonitorOpinion  # noqa: E402, F401  (党务公开监督员 and 直通车)
