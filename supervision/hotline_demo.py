@@ -70,8 +70,8 @@ def install_demo(sender, report, with_users=True, **kwargs) -> None:
     if main is None or MonitorOpinion.objects.filter(monitor=main).exists():
         return
     filed = max(now - datetime.timedelta(days=20), timezone.make_aware(datetime.datetime.combine(starts, datetime.time(9))))
-    answered = opinion_file(monitor=main, user=account, content=ANSWERED, at=filed)
+    answered = opinion_file(monitor=main, user=account, content=ANSWERED, at=filed, notify=False)
     leader = get_user_model().objects.filter(username="wj_leader").first()
     if leader is not None:
-        opinion_answer(opinion=answered, actor=leader, answer=ANSWER, at=filed + datetime.timedelta(days=5))
-    opinion_file(monitor=main, user=account, content=OPEN, at=now - datetime.timedelta(days=1))
+        opinion_answer(opinion=answered, actor=leader, answer=ANSWER, at=filed + datetime.timedelta(days=5), notify=False)
+    opinion_file(monitor=main, user=account, content=OPEN, at=now - datetime.timedelta(days=1), notify=False)

@@ -91,9 +91,10 @@ def monitor_update(*, monitor: DisclosureMonitor, actor, **fields) -> Disclosure
 
 @transaction.atomic
 def opinion_file(
-    *, monitor: DisclosureMonitor, user, content: str, at: datetime.datetime | None = None
+    *, monitor: DisclosureMonitor, user, content: str, at: datetime.datetime | None = None, notify: bool = True
 ) -> MonitorOpinion:
-    """A 监督员 files an opinion about the unit of their appointment, during their term."""
+    """A 监督员 files an opinion about the unit of their appointment, during their term; the unit's staff
+    are told (not when the demo data plants one: it must not fill the demo personas' inboxes)."""
     at = at or timezone.now()
     if monitor.user_id is None or monitor.user_id != user.pk:
         raise HotlineError("只有本人可以通过直通车提出监督意见。")
@@ -108,7 +109,8 @@ def opinion_file(
     # The primary key makes the number unique without a counter two filings could race for.
     opinion.number = f"{HOTLINE_PREFIX}-{filed_on.year}-{opinion.pk:06d}"
     opinion.save(update_fields=["number"])
-    _tell_unit(opinion)
+    if notify:
+        _tell_unit(opinion)
     return opinion
 
 
@@ -135,7 +137,7 @@ def _tell_unit(opinion: MonitorOpinion) -> None:
 
 @transaction.atomic
 def opinion_answer(
-    *, opinion: MonitorOpinion, actor, answer: str, at: datetime.datetime | None = None
+    *, opinion: MonitorOpinion, actor, answer: str, at: datetime.datetime | None = None, notify: bool = True
 ) -> MonitorOpinion:
     opinion = MonitorOpinion.objects.select_for_update().get(pk=opinion.pk)
     if not can_change(actor, opinion):
@@ -147,7 +149,7 @@ def opinion_answer(
     opinion.answered_by = actor
     opinion.save(update_fields=["answer", "answered_at", "answered_by"])
     monitor_user = opinion.monitor.user
-    if monitor_user is not None:
+    if notify and monitor_user is not None:
         url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("supervision:hotline_detail", args=[opinion.number])
         tell(
             f"【党务公开】您的监督意见已答复：{opinion.number}",

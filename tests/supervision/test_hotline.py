@@ -172,6 +172,7 @@ def test_a_monitor_files_an_opinion_and_sees_it_with_its_number(client, serving)
     assert "您的监督意见已提交" in page and opinion.number in page and "尚未答复" in page
     listing = client.get("/hotline/").content.decode()
     assert opinion.number in listing and "待答复" in listing
+    assert "监督意见直通车" in client.get("/").content.decode()  # the header links it for 监督员
 
 
 def test_the_form_says_what_is_wrong_in_chinese_and_keeps_the_input(client, serving):
@@ -190,6 +191,7 @@ def test_the_form_says_what_is_wrong_in_chinese_and_keeps_the_input(client, serv
 
 def test_the_hotline_is_for_monitors_only(client, user_named, serving):
     client.force_login(user_named("wj_member"))
+    assert "监督意见直通车" not in client.get("/").content.decode()
     for url in ("/hotline/", "/hotline/new/"):
         response = client.get(url)
         assert response.status_code == 403 and "直通车供党务公开监督员" in response.content.decode()
