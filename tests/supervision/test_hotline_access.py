@@ -62,6 +62,9 @@ def test_a_supervisor_appoints_a_monitor_for_a_unit_in_reach(client, user_named,
     assert monitor.unit == unit(WJ) and monitor.user == account and monitor.appointed_by == supervisor
     assert monitor.history.count() == 1
     assert "张三" in client.get("/admin/supervision/monitors/").content.decode()
+    inspect = client.get(f"/admin/supervision/monitors/inspect/{monitor.pk}/").content.decode()
+    assert "张三" in inspect and "党代表" in inspect
+    assert client.get("/admin/supervision/monitors/?term=current&identity=party_delegate").status_code == 200
 
 
 def test_no_appointment_outside_the_reach(client, user_named, unit):
