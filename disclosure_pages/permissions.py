@@ -146,13 +146,46 @@ def readable_scopes(user) -> ReadableScopes:
         grants[unit_path] = grants.get(unit_path, frozenset()) | (committee if role in COMMITTEE_ROLES else party)
     for root in roles.reaches:
         grants[root] = frozenset(Scope.values)
+    for unit_path, scopes in monitor_grants(user):
+        grants[unit_path] = grants.get(unit_path, frozenset()) | scopes
     return ReadableScopes(grants=tuple(ReadGrant(scopes, path) for path, scopes in sorted(grants.items())))
+
+
+_MONITOR_ATTR = "_disclosure_monitor_grants"
+
+
+def monitor_grants(user) -> list[tuple[str, frozenset[str]]]:
+    """党务公开监督员: during their term, the account reads its unit's items of the scopes granted
+    (supervision.DisclosureMonitor). Read once per request, like roles_for; the model is looked up
+    by label so that this module imports no other app."""
+    from django.apps import apps
+    from django.utils import timezone
+
+    from .choices import Scope
+
+    cached = getattr(user, _MONITOR_ATTR, None)
+    if cached is not None:
+        return cached
+    today = timezone.localdate()
+    rows = (
+        apps.get_model("supervision", "DisclosureMonitor")
+        .objects.filter(user=user, term_starts__lte=today, term_ends__gte=today, unit__live=True)
+        .values_list("unit__path", "reads_party", "reads_committee")
+    )
+    cached = []
+    for unit_path, party, committee in rows:
+        scopes = frozenset(scope for scope, granted in ((Scope.PARTY, party), (Scope.COMMITTEE, committee)) if granted)
+        if scopes:
+            cached.append((unit_path, scopes))
+    setattr(user, _MONITOR_ATTR, cached)
+    return cached
 
 
 def forget_roles(user) -> None:
     """Drop the cached roles (after a membership of this very user object changed)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _MONITOR_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def editor_actions_at(page, unit_path: str) -> set[str]:
@@ -647,6 +680,10 @@ OBJECT_RULES: dict[str, ObjectRule] = {
     # 年度报告: drafts are the superior's (a reach over its region or unit); a published one is public
     # (supervision.annualreport_views asks report.is_published before this rule).
     "supervision.annualreport": ObjectRule(_subject_path, frozenset({"supervisor"}), frozenset({"supervisor"})),
+    # 党务公开监督员: appointed by the superior (a supervisor whose reach covers the unit); the unit's
+    # staff see who watches them. 监督意见: the unit's staff answer them, its supervisors see them.
+    "supervision.disclosuremonitor": ObjectRule(_unit_path, HANDLERS, frozenset({"supervisor"})),
+    "supervision.monitoropinion": ObjectRule(_unit_path, HANDLERS, frozenset({Role.EDITOR, Role.REVIEWER, Role.LEADER})),
 }
 
 

@@ -18,3 +18,15 @@ class SupervisionConfig(AppConfig):
         register_permission_policy(
             EvaluationPeriod, EvaluationPeriodPermissionPolicy(EvaluationPeriod), exact_class=True
         )
+
+        from disclosure_pages.models import DisclosureItemPage
+        from disclosure_pages.signals import demo_loaded
+
+        from . import hotline_demo
+        from .hotline_admin import MonitorPermissionPolicy, OpinionPermissionPolicy
+        from .models import DisclosureMonitor, MonitorOpinion
+
+        register_permission_policy(DisclosureMonitor, MonitorPermissionPolicy(DisclosureMonitor), exact_class=True)
+        register_permission_policy(MonitorOpinion, OpinionPermissionPolicy(MonitorOpinion), exact_class=True)
+
+        demo_loaded.connect(hotline_demo.install_demo, sender=DisclosureItemPage, dispatch_uid="supervision.hotline_demo")

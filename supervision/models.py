@@ -138,3 +138,4 @@ class Rating(models.Model):
         return self.get_choice_display()
 
 from .models_annualreport import AnnualReport, ReportState  # noqa: E402,F401  (年度报告)
+from .models_hotline import DisclosureMonitor, MonitorOpinion  # noqa: E402, F401  (党务公开监督员 and 直通车)

@@ -19,3 +19,13 @@ urlpatterns += [
     path("reports/<int:year>/<id:subject_id>/", annualreport_views.report_detail, name="annual_report"),
     path("reports/<int:year>/<id:subject_id>/report.pdf", annualreport_views.report_pdf, name="annual_report_pdf"),
 ]
+
+# 党务公开监督员 and 直通车 (supervision.hotline_views)
+from . import hotline_views  # noqa: E402
+
+urlpatterns += [
+    path("hotline/", hotline_views.hotline_index, name="hotline_index"),
+    path("hotline/new/", hotline_views.hotline_new, name="hotline_new"),
+    path("hotline/<str:number>/", hotline_views.hotline_detail, name="hotline_detail"),
+    path("units/<id:unit_id>/monitors/", hotline_views.monitor_list, name="monitor_list"),
+]

@@ -308,3 +308,8 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["publicapi.schema.public_endpoints_only"],
     "COMPONENT_SPLIT_REQUEST": False,
 }
+
+# 监督员意见“直通车”: working days a unit has to answer a 监督意见 (no source text sets a limit: ours).
+SUPERVISION_HOTLINE_ANSWER_DAYS = env_int("SUPERVISION_HOTLINE_ANSWER_DAYS", 10)
+if not 1 <= SUPERVISION_HOTLINE_ANSWER_DAYS <= 60:
+    raise ImproperlyConfigured("环境变量 SUPERVISION_HOTLINE_ANSWER_DAYS 应在 1 到 60 之间。")

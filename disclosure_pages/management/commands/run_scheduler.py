@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 # (command name, interval in seconds)
-JOBS: list[tuple[str, int]] = [("publish_scheduled", 60), ("search_sync", 60), ("sms_send_due", 60), ("send_reminders", 86400)]
+JOBS: list[tuple[str, int]] = [("publish_scheduled", 60), ("search_sync", 60), ("sms_send_due", 60), ("send_reminders", 86400), ("hotline_escalate", 3600)]
 
 
 class Command(BaseCommand):
