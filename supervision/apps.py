@@ -18,3 +18,7 @@ class SupervisionConfig(AppConfig):
         register_permission_policy(
             EvaluationPeriod, EvaluationPeriodPermissionPolicy(EvaluationPeriod), exact_class=True
         )
+        from .inspections_admin import InspectionPermissionPolicy
+        from .models import Inspection
+
+        register_permission_policy(Inspection, InspectionPermissionPolicy(Inspection), exact_class=True)

@@ -136,3 +136,6 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return self.get_choice_display()
+
+
+from .models_inspections import Bulletin, Finding, Inspection, Rectification  # noqa: E402, F401
