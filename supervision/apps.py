@@ -22,3 +22,10 @@ class SupervisionConfig(AppConfig):
         from .models import Inspection
 
         register_permission_policy(Inspection, InspectionPermissionPolicy(Inspection), exact_class=True)
+
+        from disclosure_pages.models import DisclosureItemPage
+        from disclosure_pages.signals import demo_loaded
+
+        from .inspection_demo import install_demo
+
+        demo_loaded.connect(install_demo, sender=DisclosureItemPage, dispatch_uid="supervision.inspection_demo")

@@ -297,7 +297,7 @@ def bulletin_publish(*, actor, bulletin: Bulletin) -> Bulletin:
 
 
 @transaction.atomic
-def inspection_close(*, actor, inspection: Inspection) -> Inspection:
+def inspection_close(*, actor, inspection: Inspection, at: datetime.datetime | None = None) -> Inspection:
     """End the inspection: each unit's materials (findings, 整改 and their handling) become an archive
     record of kind 监督检查 in that unit's chain; a published 通报 is filed too. 整改 still open are filed
     as they stand (the record says so)."""
@@ -305,7 +305,7 @@ def inspection_close(*, actor, inspection: Inspection) -> Inspection:
     missing = missing_findings(inspection)
     if missing:
         raise InspectionError("以下单位尚未记录检查结果，不能结束检查：" + "、".join(u.title for u in missing) + "。")
-    now = timezone.now()
+    now = at or timezone.now()
     inspection.state = InspectionState.CLOSED
     inspection.closed_by = actor
     inspection.closed_at = now

@@ -25,7 +25,14 @@ from disclosure_pages.choices import Role
 from disclosure_pages.permissions import can_answer_rectification, can_change, can_review_bulletin, can_see
 from disclosure_pages.selectors import find_unit
 from supervision import inspection_services as services
-from supervision.inspection_choices import BulletinState, ChecklistItem, Grade, Half, InspectionState, RectificationState
+from supervision.inspection_choices import (
+    BulletinState,
+    ChecklistItem,
+    Grade,
+    Half,
+    InspectionState,
+    RectificationState,
+)
 from supervision.inspection_selectors import bulletin_draft, findings_closed, overdue_rectifications
 from supervision.models import Bulletin, Finding, Inspection, Rectification
 from tests.builders import make_user
@@ -387,3 +394,23 @@ def test_findings_closed_counts_rectifications_closed_by_their_due_date(people, 
     assert "待整改" in measure.evidence[2].detail
     assert findings_closed(wj, 2027).total == 1
     assert findings_closed(find_unit(ZJ), 2026).total == 0
+
+
+# --- demo data ----------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_finished_inspection_of_wujiang_with_a_published_bulletin(client):
+    from supervision.inspection_demo import TITLE, install_demo
+
+    install_demo(with_users=True)  # a second run changes nothing
+    inspection = Inspection.objects.get(title=TITLE)
+    assert inspection.state == InspectionState.CLOSED and (inspection.year, inspection.half) == (2026, Half.FIRST)
+    assert inspection.units.count() == 3
+    assert not inspection.rectifications.exclude(state=RectificationState.CLOSED).exists()
+    bulletin = inspection.bulletin
+    assert bulletin.state == BulletinState.PUBLISHED and bulletin.reviewed_by.username == "sg_supervisor"
+    assert "区委宣传部（一般）：两项事项发布前未见保密审查记录。" in bulletin.body
+    assert ArchiveRecord.objects.filter(kind=RecordKind.INSPECTION, item_ref=inspection.pk).count() == 3
+    assert ArchiveRecord.objects.filter(kind=RecordKind.BULLETIN, item_ref=bulletin.pk).count() == 3
+    assert bulletin.title in client.get(f"/bulletins/region/{inspection.region.pk}/").content.decode()
+    assert findings_closed(find_unit("韶关市/武江区/区委宣传部"), 2026).met == 1
