@@ -152,7 +152,7 @@ class FindingsForm(forms.Form):
                 required=False,
                 max_length=TEXT_MAX,
                 initial=current.text if current else "",
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, "aria-label": f"{label}：情况说明"}),
                 validators=[_no_nul],
                 error_messages={"max_length": f"情况说明不能超过 {TEXT_MAX} 字。"},
             )
@@ -233,6 +233,13 @@ class InspectionCreateView(generic.CreateView):
             return self.form_invalid(form)
         messages.success(self.request, f"已发起“{self.object.title}”，请逐个单位记录检查结果。")
         return redirect(inspect_url(self.object))
+
+
+class InspectionEditView(_InReachMixin, generic.EditView):
+    """An inspection is changed only through its steps (the overview's buttons), never as a whole form."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return redirect(inspect_url(self.get_object()))
 
 
 class InspectionInspectView(_InReachMixin, generic.InspectView):
@@ -477,6 +484,7 @@ class InspectionViewSet(ModelViewSet):
     index_view_class = InspectionIndexView
     add_view_class = InspectionCreateView
     inspect_view_class = InspectionInspectView
+    edit_view_class = InspectionEditView
     list_display = [
         TitleColumn("title", label="检查名称", accessor="title", get_url=lambda obj: inspect_url(obj)),
         Column("target", label="检查对象", accessor="target.title"),
