@@ -44,7 +44,7 @@ def test_an_inspection_from_opening_to_the_published_bulletin(page, site, server
     page.fill("#id_year", "2026")
     page.select_option("#id_half", "2")
     page.fill("#id_title", title)
-    page.get_by_role("button", name="保存").first.click()
+    page.get_by_role("button", name="创建").click()
     expect(page).to_have_url(re.compile(r"/admin/supervision/inspections/inspect/\d+/$"))
     expect(page.get_by_text(f"已发起“{title}”")).to_be_visible()
     inspect_url = page.url

@@ -296,6 +296,8 @@ def test_returned_bulletin_goes_back_to_the_drafter_then_is_approved_and_publish
     assert "内部意见" not in public and "sg_supervisor" not in public
     listing = client.get(f"/bulletins/region/{inspection.region.pk}/").content.decode()
     assert "武江区通报（测试）" in listing
+    region_page = client.get(inspection.region.url).content.decode()
+    assert f'href="/bulletins/region/{inspection.region.pk}/"' in region_page
     zj_region = find_unit(ZJ).get_parent()
     assert "武江区通报（测试）" not in client.get(f"/bulletins/region/{zj_region.pk}/").content.decode()
 
