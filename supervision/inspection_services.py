@@ -10,12 +10,21 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Page
 
 from archive.choices import RecordKind
 from archive.services import archive_document, person_name
-from disclosure_pages.models import RegionPage, UnitPage
-from disclosure_pages.permissions import can_answer_rectification, can_change, can_review_bulletin, roles_for
+from disclosure_pages.models import RegionPage, SupervisorReach, UnitMembership, UnitPage
+from disclosure_pages.permissions import (
+    STAFF_ROLES,
+    can_answer_rectification,
+    can_change,
+    can_review_bulletin,
+    roles_for,
+)
+from notices.services import notify
 
 from .inspection_choices import BulletinState, ChecklistItem, Grade, Half, InspectionState, RectificationState
 from .models_inspections import TEXT_MAX, Bulletin, Finding, Inspection, Rectification
@@ -24,6 +33,27 @@ from .services import EvaluationError
 
 class InspectionError(EvaluationError):
     """A step of an inspection that cannot be taken (message in Chinese, `status` for the view)."""
+
+
+# Who is told (站内消息 and mail), with a link to where they act ----------------------------------------
+
+
+def _unit_staff(unit: UnitPage) -> list:
+    return [m.user for m in UnitMembership.objects.filter(unit=unit, role__in=STAFF_ROLES).select_related("user")]
+
+
+def _supervisors_over(page) -> list:
+    step = Page.steplen
+    prefixes = [page.path[:n] for n in range(step, len(page.path) + 1, step)]
+    return [r.user for r in SupervisorReach.objects.filter(root__path__in=prefixes).select_related("user")]
+
+
+def _inspect_url(inspection) -> str:
+    return reverse("supervision_inspections:inspect", args=[inspection.pk])
+
+
+def _tell_unit(rectification, subject: str, body: str) -> None:
+    notify(_unit_staff(rectification.unit), subject=subject, body=body, url=reverse("supervision_my_rectifications"))
 
 
 def _clean_text(text: str, *, label: str, required: bool = True, limit: int = TEXT_MAX) -> str:
@@ -134,7 +164,7 @@ def rectification_add(
         raise InspectionError("检查内容无效。")
     if due_on is None:
         raise InspectionError("请填写整改期限。")
-    return Rectification.objects.create(
+    rectification = Rectification.objects.create(
         inspection=inspection,
         unit=unit,
         item=item,
@@ -142,6 +172,12 @@ def rectification_add(
         due_on=due_on,
         created_by=actor,
     )
+    _tell_unit(
+        rectification,
+        f"监督检查整改：{unit.title}",
+        f"“{inspection.title}”对本单位提出整改要求：{rectification.problem}\n整改期限：{due_on:%Y-%m-%d}。请按期整改并报告整改情况。",
+    )
+    return rectification
 
 
 def _lock_rectification(rectification: Rectification) -> Rectification:
@@ -163,6 +199,13 @@ def rectification_report(*, actor, rectification: Rectification, report: str) ->
     rectification.reported_by = actor
     rectification.reported_at = timezone.now()
     rectification.save()
+    inspection = rectification.inspection
+    notify(
+        {u.pk: u for u in (inspection.opened_by, rectification.created_by) if u is not None}.values(),
+        subject=f"整改情况待确认：{rectification.unit.title}",
+        body=f"{rectification.unit.display_name}报告了整改情况：{rectification.report}\n请确认整改完成或退回。",
+        url=_inspect_url(inspection),
+    )
     return rectification
 
 
@@ -193,6 +236,11 @@ def rectification_return(*, actor, rectification: Rectification, reason: str) ->
     rectification.return_reason = _clean_text(reason, label="退回理由")
     rectification.state = RectificationState.OPEN
     rectification.save()
+    _tell_unit(
+        rectification,
+        f"整改情况被退回：{rectification.unit.title}",
+        f"整改事项“{rectification.problem[:40]}”被退回，理由：{rectification.return_reason}\n请重新整改并报告。",
+    )
     return rectification
 
 
@@ -239,6 +287,13 @@ def bulletin_submit(*, actor, bulletin: Bulletin) -> Bulletin:
     bulletin.state = BulletinState.SUBMITTED
     bulletin.submitted_at = timezone.now()
     bulletin.save()
+    reviewers = [u for u in _supervisors_over(bulletin.inspection.target) if u.pk != bulletin.drafted_by_id]
+    notify(
+        reviewers,
+        subject=f"通报待审核：{bulletin.title}",
+        body=f"《{bulletin.title}》已送审，请审核同意或退回修改。",
+        url=_inspect_url(bulletin.inspection),
+    )
     return bulletin
 
 
@@ -272,6 +327,12 @@ def bulletin_return(*, actor, bulletin: Bulletin, reason: str) -> Bulletin:
     bulletin.reviewed_by = actor
     bulletin.reviewed_at = timezone.now()
     bulletin.save()
+    notify(
+        [bulletin.drafted_by],
+        subject=f"通报被退回：{bulletin.title}",
+        body=f"《{bulletin.title}》被退回修改，理由：{bulletin.return_reason}",
+        url=_inspect_url(bulletin.inspection),
+    )
     return bulletin
 
 

@@ -422,3 +422,25 @@ def test_the_demo_has_a_finished_inspection_of_wujiang_with_a_published_bulletin
     assert ArchiveRecord.objects.filter(kind=RecordKind.BULLETIN, item_ref=bulletin.pk).count() == 3
     assert bulletin.title in client.get(f"/bulletins/region/{inspection.region.pk}/").content.decode()
     assert findings_closed(find_unit("韶关市/武江区/区委宣传部"), 2026).met == 1
+
+
+# --- notices ------------------------------------------------------------------------------------------
+
+
+def test_the_unit_and_the_reviewer_are_told_with_a_link_to_act(people, inspection):
+    from notices.models import Notice
+
+    rect = services.rectification_add(
+        actor=people["drafter"], inspection=inspection, unit=find_unit(WJ), problem="补充公开目录", due_on=datetime.date(2026, 8, 31)
+    )
+    told = Notice.objects.get(user=people["editor"], subject__startswith="监督检查整改")
+    assert "补充公开目录" in told.body and told.url == "/admin/supervision/rectifications/"
+    assert not Notice.objects.filter(user=people["zj_editor"], subject__startswith="监督检查整改").exists()
+    services.rectification_report(actor=people["editor"], rectification=rect, report="已补充")
+    assert Notice.objects.get(user=people["drafter"], subject__startswith="整改情况待确认").url.endswith(f"/inspect/{inspection.pk}/")
+    record_all(inspection, people["drafter"])
+    bulletin = services.bulletin_save(actor=people["drafter"], inspection=inspection, title="通报（通知测试）", body="正文")
+    services.bulletin_submit(actor=people["drafter"], bulletin=bulletin)
+    assert Notice.objects.filter(user=people["reviewer"], subject="通报待审核：通报（通知测试）").exists()
+    assert not Notice.objects.filter(user=people["drafter"], subject="通报待审核：通报（通知测试）").exists()
+    assert not Notice.objects.filter(user=people["outsider"], subject="通报待审核：通报（通知测试）").exists()
