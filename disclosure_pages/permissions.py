@@ -657,6 +657,9 @@ def _target_path(obj) -> str:
 def _subject_path(obj) -> str:
     return Page.objects.filter(pk=obj.subject_id).values_list("path", flat=True).first() or ""
 
+def _inspection_target_path(obj) -> str:
+    return Page.objects.filter(pk=obj.inspection.target_id).values_list("path", flat=True).first() or ""
+
 
 @dataclass(frozen=True)
 class ObjectRule:
@@ -684,7 +687,27 @@ OBJECT_RULES: dict[str, ObjectRule] = {
     # staff see who watches them. 监督意见: the unit's staff answer them, its supervisors see them.
     "supervision.disclosuremonitor": ObjectRule(_unit_path, HANDLERS, frozenset({"supervisor"})),
     "supervision.monitoropinion": ObjectRule(_unit_path, HANDLERS, frozenset({Role.EDITOR, Role.REVIEWER, Role.LEADER})),
+
+    # 监督检查: the superior's (reach over its target); a unit's staff see their own unit's findings and 整改
+    # and answer the 整改 (can_answer_rectification); only a supervisor records, confirms or returns.
+    "supervision.inspection": ObjectRule(_target_path, frozenset({"supervisor"}), frozenset({"supervisor"})),
+    "supervision.finding": ObjectRule(_unit_path, HANDLERS, frozenset({"supervisor"})),
+    "supervision.rectification": ObjectRule(_unit_path, HANDLERS, frozenset({"supervisor"})),
+    # 通报: drafted and approved by supervisors over the inspection's target (can_review_bulletin: not the drafter).
+    "supervision.bulletin": ObjectRule(_inspection_target_path, frozenset({"supervisor"}), frozenset({"supervisor"})),
 }
+
+
+def can_answer_rectification(user, rectification) -> bool:
+    """整改 is the unit's to report on: its staff (录入人, 审核人, 审批人, 保密审查人), while it is open."""
+    if not _active(user) or rectification.state != "open":
+        return False
+    return bool(unit_roles_at(user, _unit_path(rectification)) & set(STAFF_ROLES))
+
+
+def can_review_bulletin(user, bulletin) -> bool:
+    """A 通报 is approved by a second supervisor over the same reach: never by the one who drafted it."""
+    return can_change(user, bulletin) and bulletin.drafted_by_id != user.pk
 
 
 # --- 党员评议: who rates, who opens, who reads the results -------------------------------------------

@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class SupervisionConfig(AppConfig):
-    """Supervision of the units' disclosure work by their superiors: 党员评议 (members rate their
-    unit's disclosure work in a period the superior opens); later also 监督员, inspections and 考核."""
+    """Supervision of the units' disclosure work by their superiors: 党员评议, 党务公开监督员 and 直通车,
+    监督检查 and 通报, 量化考核, and the 年度报告 that sums them up."""
 
     name = "supervision"
     verbose_name = "监督与评议"
@@ -19,6 +19,11 @@ class SupervisionConfig(AppConfig):
             EvaluationPeriod, EvaluationPeriodPermissionPolicy(EvaluationPeriod), exact_class=True
         )
 
+        from .inspections_admin import InspectionPermissionPolicy
+        from .models import Inspection
+
+        register_permission_policy(Inspection, InspectionPermissionPolicy(Inspection), exact_class=True)
+
         from disclosure_pages.models import DisclosureItemPage
         from disclosure_pages.signals import demo_loaded
 
@@ -30,3 +35,7 @@ class SupervisionConfig(AppConfig):
         register_permission_policy(MonitorOpinion, OpinionPermissionPolicy(MonitorOpinion), exact_class=True)
 
         demo_loaded.connect(hotline_demo.install_demo, sender=DisclosureItemPage, dispatch_uid="supervision.hotline_demo")
+
+        from .inspection_demo import install_demo
+
+        demo_loaded.connect(install_demo, sender=DisclosureItemPage, dispatch_uid="supervision.inspection_demo")

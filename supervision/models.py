@@ -139,3 +139,4 @@ class Rating(models.Model):
 
 from .models_annualreport import AnnualReport, ReportState  # noqa: E402,F401  (年度报告)
 from .models_hotline import DisclosureMonitor, MonitorOpinion  # noqa: E402, F401  (党务公开监督员 and 直通车)
+from .models_inspections import Bulletin, Finding, Inspection, Rectification  # noqa: E402, F401

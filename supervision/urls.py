@@ -29,3 +29,11 @@ urlpatterns += [
     path("hotline/<str:number>/", hotline_views.hotline_detail, name="hotline_detail"),
     path("units/<id:unit_id>/monitors/", hotline_views.monitor_list, name="monitor_list"),
 ]
+
+# 监督检查: published 通报 on the public site.
+from . import inspections_views  # noqa: E402
+
+urlpatterns += [
+    path("bulletins/region/<id:region_id>/", inspections_views.bulletin_list, name="bulletin_list"),
+    path("bulletins/<id:bulletin_id>/", inspections_views.bulletin_detail, name="bulletin"),
+]
