@@ -621,6 +621,10 @@ def _target_path(obj) -> str:
     return Page.objects.filter(pk=obj.target_id).values_list("path", flat=True).first() or ""
 
 
+def _region_path(obj) -> str:
+    return Page.objects.filter(pk=obj.region_id).values_list("path", flat=True).first() or ""
+
+
 @dataclass(frozen=True)
 class ObjectRule:
     path: object  # callable: obj -> the path of the page whose unit scopes it
@@ -640,6 +644,8 @@ OBJECT_RULES: dict[str, ObjectRule] = {
     "review.filing": ObjectRule(_unit_path, HANDLERS, frozenset({"supervisor"}), change_path=_superior_path),
     # 党员评议: the period is the superior's: supervisors whose reach covers its unit or region.
     "supervision.evaluationperiod": ObjectRule(_target_path, frozenset({"supervisor"}), frozenset({"supervisor"})),
+    # 量化考核: the scheme and its ranking are the superior's: supervisors whose reach covers its region.
+    "supervision.assessmentscheme": ObjectRule(_region_path, frozenset({"supervisor"}), frozenset({"supervisor"})),
 }
 
 

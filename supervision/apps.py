@@ -18,3 +18,10 @@ class SupervisionConfig(AppConfig):
         register_permission_policy(
             EvaluationPeriod, EvaluationPeriodPermissionPolicy(EvaluationPeriod), exact_class=True
         )
+
+        from .assessment_admin import AssessmentSchemePermissionPolicy
+        from .models_assessment import AssessmentScheme
+
+        register_permission_policy(
+            AssessmentScheme, AssessmentSchemePermissionPolicy(AssessmentScheme), exact_class=True
+        )

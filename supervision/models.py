@@ -136,3 +136,6 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return self.get_choice_display()
+
+
+from .models_assessment import AssessmentScheme, EmptyPolicy, SchemeCriterion  # noqa: E402, F401  (量化考核)
