@@ -25,3 +25,10 @@ class SupervisionConfig(AppConfig):
         register_permission_policy(
             AssessmentScheme, AssessmentSchemePermissionPolicy(AssessmentScheme), exact_class=True
         )
+
+        from disclosure_pages.models import DisclosureItemPage
+        from disclosure_pages.signals import demo_loaded
+
+        from .assessment_demo import install_demo
+
+        demo_loaded.connect(install_demo, sender=DisclosureItemPage, dispatch_uid="supervision.assessment_demo")

@@ -12,6 +12,7 @@ import csv
 from django import forms
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -117,19 +118,41 @@ class AssessmentSchemeForm(WagtailAdminModelForm):
     def is_valid(self):
         valid = super().is_valid()
         formset = self.formsets.get("criteria")
-        if formset is None or not formset.is_valid():
+        if formset is None:
             return valid
-        kept = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        if not kept:
-            self.add_error(None, "请至少设置一项考核内容。")
+        # Shown above the rows (the inline panel shows its formset's errors, not the form's).
+        if any(error.code == "too_few_forms" for error in formset.non_form_errors().as_data()):
+            _formset_error(formset, NO_CRITERION)
             return False
-        keys = [row["key"] for row in kept]
+        kept = [
+            f.cleaned_data for f in formset.forms if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
+        ]
+        # from what was typed: the formset's own check of the same removes the repeated key from cleaned_data
+        keys = [
+            f["key"].value()
+            for f in formset.forms
+            if f["key"].value() and not (formset.can_delete and f["DELETE"].value())
+        ]
         repeated = sorted({key for key in keys if keys.count(key) > 1})
-        if repeated:
+        if repeated:  # in place of the formset's own message for the same (“请修正重复的数据”)
             labels = dict(criterion_choices())
-            self.add_error(None, "“" + "”“".join(labels.get(k, k) for k in repeated) + "”重复设置，每项考核内容只能设置一次。")
+            _formset_error(formset, "“" + "”“".join(labels.get(k, k) for k in repeated) + "”重复设置，每项考核内容只能设置一次。")
+            return False
+        if not formset.is_valid():
+            return False
+        if not kept:
+            _formset_error(formset, NO_CRITERION)
             return False
         return valid
+
+
+NO_CRITERION = "请至少设置一项考核内容。"
+
+
+def _formset_error(formset, message: str) -> None:
+    formset._non_form_errors = formset.error_class(
+        [ValidationError(message)], error_class="nonform", renderer=formset.renderer
+    )
 
 
 class _InReachMixin:
