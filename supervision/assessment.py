@@ -43,9 +43,8 @@ from __future__ import annotations
 
 import datetime
 import importlib
-from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -373,13 +372,6 @@ class SchemeLine:
     weight: Decimal
 
 
-@dataclass
-class SchemeResults:
-    scheme: object
-    lines: list[SchemeLine]
-    units: list[UnitResult] = field(default_factory=list)
-
-
 def scheme_lines(scheme) -> list[SchemeLine]:
     """The scheme's criteria in its order, with their weights (criteria no longer registered are skipped)."""
     return [
@@ -419,12 +411,14 @@ def rank(results: list[UnitResult]) -> list[UnitResult]:
     return ordered
 
 
-def scheme_results(scheme, *, units: list[UnitPage] | None = None) -> SchemeResults:
+def scheme_results(scheme, *, units: list[UnitPage] | None = None) -> list[UnitResult]:
     """Every live unit of the scheme's region scored on the scheme's criteria for its year, ranked.
 
-    Returns SchemeResults: `lines` (criterion, label, weight in the scheme's order) and `units`, a list of
-    UnitResult (rank, unit, unit_name, total, scores: per criterion its Measure with the evidence rows,
-    ratio and points). `units` limits the computation to some units of the region (one unit's page).
+    Each UnitResult has `rank`, `unit`, `unit_name` ('韶关市/武江区/区委办'), `total` (Decimal, two decimals, or
+    None when nothing was counted) and `scores`, one CriterionScore per criterion in the scheme's order
+    (`key`, `label`, `weight`, `measure`: the Measure with its evidence rows, `counted`, `ratio`, `points`).
+    `scheme_lines(scheme)` gives the criteria with their weights for the table's header. `units` limits the
+    computation to some units of the region (one unit's page; ranks are then among those units only).
     The number of queries does not grow with the units, except for 党员评议 (a few per unit and period).
     """
     from .models_assessment import EmptyPolicy
@@ -435,15 +429,4 @@ def scheme_results(scheme, *, units: list[UnitPage] | None = None) -> SchemeResu
     names = page_names(units)
     measures = {line.key: CRITERIA[line.key].measure_many(units, scheme.year) for line in lines}
     full = scheme.empty_policy == EmptyPolicy.FULL
-    results = [unit_result(unit, names[unit.path], lines, measures, full_when_empty=full) for unit in units]
-    return SchemeResults(scheme, lines, rank(results))
-
-
-def criterion_totals(results: SchemeResults) -> dict[str, tuple[int, int]]:
-    """(met, total) summed over the units, per criterion (for a summary line)."""
-    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for result in results.units:
-        for score in result.scores:
-            sums[score.key][0] += score.measure.met
-            sums[score.key][1] += score.measure.total
-    return {key: (met, total) for key, (met, total) in sums.items()}
+    return rank([unit_result(unit, names[unit.path], lines, measures, full_when_empty=full) for unit in units])

@@ -32,7 +32,7 @@ from deadlines.pdf import render_pdf
 from disclosure_pages.models import RegionPage, UnitPage
 from disclosure_pages.permissions import can_change, can_see, roles_for, unit_scope_q
 
-from .assessment import scheme_results
+from .assessment import scheme_lines, scheme_results
 from .models_assessment import AssessmentScheme, criterion_choices
 
 ACTIONS = {"add", "change", "delete", "view"}
@@ -194,7 +194,7 @@ class RankingView(_InReachMixin, generic.InspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(results=scheme_results(self.object), formula=FORMULA, scheme=self.object)
+        context.update(results=scheme_results(self.object), lines=scheme_lines(self.object), formula=FORMULA, scheme=self.object)
         return context
 
 
@@ -225,17 +225,17 @@ class UnitScoresView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        results = scheme_results(self.scheme, units=[self.unit])
-        context.update(scheme=self.scheme, result=results.units[0], lines=results.lines, formula=FORMULA)
+        result = scheme_results(self.scheme, units=[self.unit])[0]
+        context.update(scheme=self.scheme, result=result, formula=FORMULA)
         return context
 
 
-def csv_rows(results) -> list[list]:
+def csv_rows(scheme) -> list[list]:
     header = ["名次", "单位", "总分"]
-    for line in results.lines:
+    for line in scheme_lines(scheme):
         header += [f"{line.label}（权重{line.weight.normalize():f}）得分", f"{line.label}达标数", f"{line.label}应计数"]
     rows = [header]
-    for result in results.units:
+    for result in scheme_results(scheme):
         row = [result.rank, result.unit_name, "" if result.total is None else f"{result.total}"]
         for score in result.scores:
             row += ["不计" if not score.counted else f"{score.points}", score.measure.met, score.measure.total]
@@ -248,7 +248,7 @@ def ranking_csv(request, pk):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="assessment-{scheme.year}-{scheme.pk}.csv"'
     response.write("\ufeff")  # BOM: Excel opens the Chinese as UTF-8
-    csv.writer(response).writerows(csv_rows(scheme_results(scheme)))
+    csv.writer(response).writerows(csv_rows(scheme))
     return response
 
 
@@ -259,6 +259,7 @@ def ranking_pdf(request, pk):
         {
             "scheme": scheme,
             "results": scheme_results(scheme),
+            "lines": scheme_lines(scheme),
             "formula": FORMULA,
             "now": timezone.localtime(),
             "user": request.user,

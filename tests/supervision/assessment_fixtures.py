@@ -175,3 +175,10 @@ def scheme(region, weights: dict[str, str], *, year: int = 2025, empty: str = "e
     for order, (key, weight) in enumerate(weights.items()):
         SchemeCriterion.objects.create(scheme=made, key=key, weight=Decimal(weight), sort_order=order)
     return made
+
+
+def constant_measure(unit, year):
+    """A criterion function named by its dotted path, as the hotline's and inspections' will be."""
+    from supervision.measures import Evidence, Measure
+
+    return Measure.of([Evidence("甲", "", True), Evidence("乙", "", False), Evidence("丙", "", False), Evidence("丁", "", False)])

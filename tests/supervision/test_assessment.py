@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import pytest
 
-from supervision.assessment import CRITERIA, Criterion, scheme_results
+from supervision.assessment import CRITERIA, Criterion, by_name, scheme_results
 from supervision.measures import Measure
 from tests.supervision import assessment_fixtures as fx
 
@@ -134,7 +134,7 @@ WEIGHTS = {"timeliness": "30", "completeness": "20", "zero_reports": "10", "requ
 def test_the_total_is_the_weighted_mean_times_100(world):
     region, units = world
     results = scheme_results(fx.scheme(region, WEIGHTS))
-    jia = next(r for r in results.units if r.unit.pk == units[fx.JIA].pk)
+    jia = next(r for r in results if r.unit.pk == units[fx.JIA].pk)
     # (30×6/17 + 20×8/17 + 10×3/11 + 15×2/4 + 15×2/5 + 10×4/5) ÷ 100 × 100
     #  = 180/17 + 160/17 + 30/11 + 7.5 + 6 + 8 = 20 + 2.727… + 21.5 = 44.227… → 44.23
     exact = (30 * Fraction(6, 17) + 20 * Fraction(8, 17) + 10 * Fraction(3, 11) + 15 * Fraction(2, 4)
@@ -147,7 +147,7 @@ def test_the_total_is_the_weighted_mean_times_100(world):
 def test_weights_may_be_decimals_and_need_not_sum_to_100(world):
     region, units = world
     results = scheme_results(fx.scheme(region, {"requests": "1.5", "feedback": "0.5"}))
-    jia = next(r for r in results.units if r.unit.pk == units[fx.JIA].pk)
+    jia = next(r for r in results if r.unit.pk == units[fx.JIA].pk)
     # (1.5 × 2/4 + 0.5 × 2/5) ÷ (1.5 + 0.5) × 100 = (0.75 + 0.2) ÷ 2 × 100 = 47.5
     assert jia.total == Decimal("47.50")
 
@@ -155,13 +155,13 @@ def test_weights_may_be_decimals_and_need_not_sum_to_100(world):
 def test_nothing_to_count_is_left_out_or_full_marks_as_the_scheme_says(world):
     region, units = world
     made = fx.scheme(region, WEIGHTS)
-    yi = next(r for r in scheme_results(made).units if r.unit.pk == units[fx.YI].pk)
+    yi = next(r for r in scheme_results(made) if r.unit.pk == units[fx.YI].pk)
     # left out: requests, feedback, satisfaction have nothing; (30×0 + 20×0 + 10×0) ÷ 60 = 0
     assert yi.total == Decimal("0.00")
     assert [s.counted for s in yi.scores] == [True, True, True, False, False, False]
     made.empty_policy = "full"
     made.save()
-    yi = next(r for r in scheme_results(made).units if r.unit.pk == units[fx.YI].pk)
+    yi = next(r for r in scheme_results(made) if r.unit.pk == units[fx.YI].pk)
     # full marks: (0 + 0 + 0 + 15×1 + 15×1 + 10×1) ÷ 100 × 100 = 40
     assert yi.total == Decimal("40.00")
     assert yi.scores[3].points_text.startswith("100.00")
@@ -171,7 +171,7 @@ def test_the_ranking_orders_by_total_and_ties_share_a_rank(world):
     region, units = world
     results = scheme_results(fx.scheme(region, {"requests": "1"}))
     # 甲 2/4 = 50, 丙 1/2 = 50 (a tie, listed in tree order), 乙 has none and is left out: no total, last
-    assert [(r.rank, r.unit.pk, r.total) for r in results.units] == [
+    assert [(r.rank, r.unit.pk, r.total) for r in results] == [
         (1, units[fx.JIA].pk, Decimal("50.00")),
         (1, units[fx.BING].pk, Decimal("50.00")),
         (3, units[fx.YI].pk, None),
@@ -182,7 +182,7 @@ def test_the_ranking_of_the_full_scheme(world):
     region, units = world
     results = scheme_results(fx.scheme(region, WEIGHTS))
     # 甲 44.23; 丙 only requests counted beside the catalogue: (0 + 0 + 0 + 15×1/2) ÷ 75 × 100 = 10; 乙 0
-    assert [(r.rank, r.unit_name.rsplit("/", 1)[1], r.total) for r in results.units] == [
+    assert [(r.rank, r.unit_name.rsplit("/", 1)[1], r.total) for r in results] == [
         (1, "甲单位", Decimal("44.23")), (2, "丙单位", Decimal("10.00")), (3, "乙单位", Decimal("0.00")),
     ]
 
@@ -196,8 +196,10 @@ def test_the_ranking_runs_a_bounded_number_of_queries(world, django_assert_max_n
 
 def test_a_criterion_is_one_entry(world, monkeypatch):
     region, units = world
-    monkeypatch.setitem(
-        CRITERIA, "constant", Criterion("constant", "常量", "测试", lambda unit, year: Measure(met=1, total=4))
-    )
-    results = scheme_results(fx.scheme(region, {"constant": "1"}))
-    assert {r.total for r in results.units} == {Decimal("25.00")}
+    entry = Criterion("constant", "常量", "测试", by_name("tests.supervision.assessment_fixtures.constant_measure"))
+    monkeypatch.setitem(CRITERIA, "constant", entry)
+    results = scheme_results(fx.scheme(region, {"constant": "1", "requests": "1"}))
+    # 1 of 4 = 25 for everyone, plus requests: 甲 (25 + 50) ÷ 2 = 37.5, 丙 the same, 乙 has no requests (left out): 25
+    assert [(r.unit.pk, r.total) for r in results] == [
+        (units[fx.JIA].pk, Decimal("37.50")), (units[fx.BING].pk, Decimal("37.50")), (units[fx.YI].pk, Decimal("25.00")),
+    ]
