@@ -188,3 +188,21 @@ def test_the_demo_scheme_is_there_once_and_ranks_武江区(superior, django_asse
     print(f"demo ranking: {len(results)} units, {len(queries)} queries")
     assert results and [r.rank for r in results] == sorted(r.rank for r in results)
     assert "区委办" in superior.get(f"/admin/supervision/assessment/inspect/{demo.pk}/").content.decode()
+
+
+def test_the_superior_changes_a_weight_and_the_ranking_follows(superior, scheme, world):
+    region, units = world
+    edit = superior.get(f"/admin/supervision/assessment/edit/{scheme.pk}/")
+    assert edit.status_code == 200 and "不必合计为100" in edit.content.decode()
+    lines = list(scheme.criteria.all())
+    data = form_data(region, [], title=scheme.title)
+    data.update({"criteria-TOTAL_FORMS": str(len(lines)), "criteria-INITIAL_FORMS": str(len(lines))})
+    for i, line in enumerate(lines):
+        weight = "0" if line.key != "requests" else "1"  # a zero weight is refused: delete them instead
+        data.update({f"criteria-{i}-id": str(line.pk), f"criteria-{i}-key": line.key, f"criteria-{i}-weight": "1",
+                     f"criteria-{i}-ORDER": str(i + 1), f"criteria-{i}-DELETE": "" if weight == "1" else "1"})
+    response = superior.post(f"/admin/supervision/assessment/edit/{scheme.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert [line.key for line in scheme.criteria.all()] == ["requests"]
+    body = superior.get(f"/admin/supervision/assessment/inspect/{scheme.pk}/").content.decode()
+    assert "50.00" in body and "不必合计为100" in body  # 甲 and 丙 2/4 and 1/2 on requests alone
