@@ -13,6 +13,7 @@ from django import forms
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -36,6 +37,7 @@ from .assessment import scheme_lines, scheme_results
 from .models_assessment import AssessmentScheme, criterion_choices
 
 ACTIONS = {"add", "change", "delete", "view"}
+EVIDENCE_PER_PAGE = 100
 FORMULA = "总分 = Σ（权重 × 单项得分率）÷ Σ权重 × 100，满分100分；权重为正数即可，不必合计为100。单项得分 = 达标数 ÷ 应计数 × 100。"
 
 
@@ -226,7 +228,13 @@ class UnitScoresView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         result = scheme_results(self.scheme, units=[self.unit])[0]
-        context.update(scheme=self.scheme, result=result, formula=FORMULA)
+        keys = [score.key for score in result.scores]
+        key = self.request.GET.get("criterion")
+        shown = result.scores[keys.index(key)] if key in keys else (result.scores[0] if result.scores else None)
+        page = None
+        if shown is not None:
+            page = Paginator(shown.measure.evidence, EVIDENCE_PER_PAGE).get_page(self.request.GET.get("p"))
+        context.update(scheme=self.scheme, result=result, formula=FORMULA, shown=shown, page=page)
         return context
 
 

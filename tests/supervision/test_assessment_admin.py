@@ -134,11 +134,27 @@ def test_the_ranking_links_every_cell_to_its_rows(superior, scheme, world):
     assert "44.23" in body and "10.00" in body and "权重30" in body
     unit_url = f"/admin/supervision/assessment/inspect/{scheme.pk}/units/{units[fx.JIA].pk}/"
     for key in WEIGHTS:
-        assert f'{unit_url}#criterion-{key}"' in body
-    page = superior.get(unit_url).content.decode()
+        assert f'{unit_url}?criterion={key}#criterion-{key}"' in body
+    page = superior.get(unit_url, {"criterion": "requests"}).content.decode()
     assert 'id="criterion-requests"' in page and "依申请公开按时办理：2/4，50.00" in page
     assert "2025-05-30答复（逾期）" in page  # R2, the late answer
-    assert "1-1-2 季度事项（2025年第2季度）" in page
+    assert "1-1-2 季度事项（2025年第2季度）" not in page  # another criterion's row
+    first = superior.get(unit_url).content.decode()  # the first criterion when none is named
+    assert "按时公开：6/17，35.29" in first and "1-1-2 季度事项（2025年第2季度）" in first
+
+
+def test_the_rows_behind_a_score_come_a_hundred_to_a_page(superior, world, monkeypatch):
+    from supervision.assessment import CRITERIA, Criterion
+    from supervision.measures import Evidence, Measure
+
+    region, units = world
+    rows = [Evidence(f"第{i}行", "", i % 2 == 0) for i in range(1, 251)]
+    monkeypatch.setitem(CRITERIA, "many_rows", Criterion("many_rows", "多行", "测试", lambda unit, year: Measure.of(rows)))
+    made = fx.scheme(region, {"many_rows": "1"})
+    url = f"/admin/supervision/assessment/inspect/{made.pk}/units/{units[fx.JIA].pk}/"
+    page = superior.get(url, {"criterion": "many_rows", "p": "3"}).content.decode()
+    assert "第 3 页，共 3 页（250 条）" in page and "第250行" in page and "第200行<" not in page
+    assert superior.get(url, {"criterion": "many_rows", "p": "abc"}).status_code == 200  # a bad page is the first
 
 
 def test_a_unit_outside_the_schemes_region_is_404(superior, scheme):
