@@ -657,8 +657,13 @@ def _target_path(obj) -> str:
 def _subject_path(obj) -> str:
     return Page.objects.filter(pk=obj.subject_id).values_list("path", flat=True).first() or ""
 
+
 def _inspection_target_path(obj) -> str:
     return Page.objects.filter(pk=obj.inspection.target_id).values_list("path", flat=True).first() or ""
+
+
+def _region_path(obj) -> str:
+    return Page.objects.filter(pk=obj.region_id).values_list("path", flat=True).first() or ""
 
 
 @dataclass(frozen=True)
@@ -687,7 +692,6 @@ OBJECT_RULES: dict[str, ObjectRule] = {
     # staff see who watches them. 监督意见: the unit's staff answer them, its supervisors see them.
     "supervision.disclosuremonitor": ObjectRule(_unit_path, HANDLERS, frozenset({"supervisor"})),
     "supervision.monitoropinion": ObjectRule(_unit_path, HANDLERS, frozenset({Role.EDITOR, Role.REVIEWER, Role.LEADER})),
-
     # 监督检查: the superior's (reach over its target); a unit's staff see their own unit's findings and 整改
     # and answer the 整改 (can_answer_rectification); only a supervisor records, confirms or returns.
     "supervision.inspection": ObjectRule(_target_path, frozenset({"supervisor"}), frozenset({"supervisor"})),
@@ -695,6 +699,9 @@ OBJECT_RULES: dict[str, ObjectRule] = {
     "supervision.rectification": ObjectRule(_unit_path, HANDLERS, frozenset({"supervisor"})),
     # 通报: drafted and approved by supervisors over the inspection's target (can_review_bulletin: not the drafter).
     "supervision.bulletin": ObjectRule(_inspection_target_path, frozenset({"supervisor"}), frozenset({"supervisor"})),
+
+    # 量化考核: the scheme and its ranking are the superior's: supervisors whose reach covers its region.
+    "supervision.assessmentscheme": ObjectRule(_region_path, frozenset({"supervisor"}), frozenset({"supervisor"})),
 }
 
 

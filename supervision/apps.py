@@ -24,6 +24,13 @@ class SupervisionConfig(AppConfig):
 
         register_permission_policy(Inspection, InspectionPermissionPolicy(Inspection), exact_class=True)
 
+        from .assessment_admin import AssessmentSchemePermissionPolicy
+        from .models_assessment import AssessmentScheme
+
+        register_permission_policy(
+            AssessmentScheme, AssessmentSchemePermissionPolicy(AssessmentScheme), exact_class=True
+        )
+
         from disclosure_pages.models import DisclosureItemPage
         from disclosure_pages.signals import demo_loaded
 
@@ -39,3 +46,7 @@ class SupervisionConfig(AppConfig):
         from .inspection_demo import install_demo
 
         demo_loaded.connect(install_demo, sender=DisclosureItemPage, dispatch_uid="supervision.inspection_demo")
+
+        from .assessment_demo import install_demo
+
+        demo_loaded.connect(install_demo, sender=DisclosureItemPage, dispatch_uid="supervision.assessment_demo")

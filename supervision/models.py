@@ -138,5 +138,6 @@ class Rating(models.Model):
         return self.get_choice_display()
 
 from .models_annualreport import AnnualReport, ReportState  # noqa: E402,F401  (年度报告)
+from .models_assessment import AssessmentScheme, EmptyPolicy, SchemeCriterion  # noqa: E402, F401  (量化考核)
 from .models_hotline import DisclosureMonitor, MonitorOpinion  # noqa: E402, F401  (党务公开监督员 and 直通车)
 from .models_inspections import Bulletin, Finding, Inspection, Rectification  # noqa: E402, F401

@@ -70,3 +70,10 @@ def register_my_rectifications_menu_item():
 @hooks.register("construct_homepage_panels")
 def add_overdue_rectifications_panel(request, panels):
     panels.append(OverdueRectificationsPanel(request))
+
+
+@hooks.register("register_admin_viewset")
+def register_assessment_viewset():
+    from .assessment_admin import assessment_scheme_viewset
+
+    return assessment_scheme_viewset
