@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+# Every criterion of the registry, weights summing to 100.
 DEMO_WEIGHTS = [
-    ("timeliness", "30"),
-    ("completeness", "20"),
+    ("timeliness", "25"),
+    ("completeness", "15"),
     ("zero_reports", "10"),
-    ("requests", "15"),
-    ("feedback", "15"),
+    ("requests", "10"),
+    ("feedback", "10"),
     ("satisfaction", "10"),
+    ("opinions_answered", "10"),
+    ("findings_closed", "10"),
 ]
 
 
