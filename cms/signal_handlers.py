@@ -1,3 +1,5 @@
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.middleware import bump_version
@@ -6,6 +8,14 @@ from disclosure_pages.signals import items_imported
 
 def retire_cached_pages(**kwargs) -> None:
     bump_version()
+
+
+def retire_after_wall_change(sender, instance, update_fields=None, **kwargs) -> None:
+    """A reply shown on, taken off or changed on the 回音壁 (participation.Feedback) retires the cached
+    pages and the 互动交流 fragment, once the change is committed (a fragment rendered meanwhile from the
+    old rows would otherwise be cached under the new version)."""
+    if instance.is_published or (update_fields is not None and "is_published" in update_fields):
+        transaction.on_commit(bump_version)
 
 
 def connect() -> None:
@@ -17,3 +27,5 @@ def connect() -> None:
     from review.filings_signals import filing_decided
 
     filing_decided.connect(retire_cached_pages, dispatch_uid="cms-page-cache-filing-decided")
+    for signal in (post_save, post_delete):
+        signal.connect(retire_after_wall_change, sender="participation.Feedback", dispatch_uid=f"cms-page-cache-wall-{signal}")

@@ -6,7 +6,7 @@ import pytest
 
 from participation.choices import FeedbackKind
 from participation.models import Feedback
-from participation.services import RequestError, feedback_publish, feedback_reply
+from participation.services import RequestError, feedback_publish, feedback_reply, feedback_unpublish
 
 from .conftest import WJ
 
@@ -126,3 +126,27 @@ def test_other_units_staff_cannot_reply(client, unit, outsider_editor):
         feedback_reply(feedback=feedback, actor=outsider_editor, reply="越权答复")
     client.force_login(outsider_editor)
     assert client.get(f"/admin/participation/feedback/{feedback.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("where", ["item", "unit"])
+def test_the_wall_shows_a_reply_as_soon_as_it_is_published_and_drops_it_when_withdrawn_with_fragments_cached(
+    client, unit, item_factory, user_named, settings, django_capture_on_commit_callbacks, where
+):
+    """The 互动交流 panel is a cached fragment on the public pages: publishing or withdrawing a reply
+    must retire it at once, as a publication retires the page's other fragments."""
+    from django.core.cache import cache
+
+    settings.PUBLIC_FRAGMENT_CACHE_SECONDS = 300
+    cache.clear()
+    item = item_factory(WJ, "1-1-1", title="回音壁缓存测试事项", scope="public")
+    page_url = item.url if where == "item" else unit(WJ).url
+    feedback = Feedback.objects.create(unit=unit(WJ), item=item, content="请公开党费收缴明细。")
+    editor = user_named("wj_editor")
+    feedback_reply(feedback=feedback, actor=editor, reply="回音壁缓存测试答复")
+    assert "回音壁缓存测试答复" not in client.get(page_url).content.decode()  # the fragment is cached now
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback_publish(feedback=feedback, actor=editor)
+    assert "回音壁缓存测试答复" in client.get(page_url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback_unpublish(feedback=feedback, actor=editor)
+    assert "回音壁缓存测试答复" not in client.get(page_url).content.decode()
