@@ -225,6 +225,7 @@ def test_empty_states(db):
     assert "检查结果（按检查内容和等次，项）" not in html  # no table of zeros
     assert "本年度本区域未开展党务公开量化考核。" in html
     assert "本年度监督检查未提出整改事项" in html  # the chart's empty state
+    assert "{#" not in html and "link_base" not in html and "comment" not in html  # no template comment shows
 
 
 def test_a_unit_outside_any_scheme_says_so(db, unit):
