@@ -537,6 +537,29 @@ def install_demo(*, year: int = 2026) -> None:
             }
             report.save(update_fields=["notes"])
             _freeze(report, actor)
+        elif publish and report.is_published:
+            _add_missing_sections(report)
+
+
+def _add_missing_sections(report) -> None:
+    """A demo report published before a section existed gets that section's figures, computed now (the
+    sections it has keep their frozen figures): a demo loaded again shows every section."""
+    figures = Figures.from_json(report.figures)
+    missing = [section for section in SECTIONS if section.key not in figures.sections]
+    if not missing:
+        return
+    page = report.subject
+    subject = Subject(
+        page=page,
+        year=report.year,
+        today=clock.today(),
+        units=list(UnitPage.objects.live().filter(path__startswith=page.path).order_by("path")),
+        region_titles=dict(RegionPage.objects.filter(path__startswith=page.path).values_list("path", "title")),
+    )
+    for section in missing:
+        figures.sections[section.key] = section.compute(subject)
+    report.figures = figures.to_json()
+    report.save(update_fields=["figures", "updated_at"])
 
 
 def _freeze(report, actor) -> None:

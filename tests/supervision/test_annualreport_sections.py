@@ -308,3 +308,17 @@ def test_the_demo_report_shows_the_demo_inspection_and_scheme(db):
     assert assessment["scheme"]["title"] == "2026年度武江区党务公开工作量化考核"
     assert len(assessment["criteria"]) == 8 and sum(Decimal(c["weight"]) for c in assessment["criteria"]) == 100
     assert [row["rank"] for row in assessment["ranking"]][0] == 1 and len(assessment["ranking"]) >= 3
+
+
+def test_loading_the_demo_again_adds_new_sections_to_its_older_published_report(db):
+    from supervision.annual_report import install_demo
+
+    report = AnnualReport.objects.get(subject=find_scope("韶关市/武江区"), year=2026)
+    older = dict(report.figures)
+    older["sections"] = {k: v for k, v in older["sections"].items() if k not in ("inspections", "assessment")}
+    older["sections"]["items"] = dict(older["sections"]["items"], total=-1)  # marks the frozen figures
+    AnnualReport.objects.filter(pk=report.pk).update(figures=older)
+    install_demo()
+    sections = AnnualReport.objects.get(pk=report.pk).figures["sections"]
+    assert sections["inspections"]["held"] == 1 and sections["assessment"]["scheme"] is not None
+    assert sections["items"]["total"] == -1  # the sections it had keep their frozen figures
