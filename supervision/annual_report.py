@@ -337,8 +337,7 @@ class Section:
         return f"supervision/annualreport/sections/{self.key}.html"
 
 
-# The report's sections, in order. The lead adds 监督检查 (inspections) and 量化考核 (assessment) here at
-# merge: one Section each, with its template; nothing else changes.
+# The report's sections, in order (监督检查 and 量化考核 come from supervision.annualreport_sections).
 SECTIONS: list[Section] = [
     Section("items", "主动公开情况", items_figures, items_charts),
     Section("ontime", "按时公开和零上报情况", ontime_figures, ontime_charts),
@@ -346,6 +345,18 @@ SECTIONS: list[Section] = [
     Section("feedback", "意见建议和点题办理情况", feedback_figures),
     Section("evaluation", "党员评议情况", evaluation_figures),
     Section("calls", "人工坐席服务情况", calls_figures),
+]
+
+from .annualreport_sections import (  # noqa: E402  (监督检查 and 量化考核, after the sections they follow)
+    assessment_charts,
+    assessment_figures,
+    inspections_charts,
+    inspections_figures,
+)
+
+SECTIONS += [
+    Section("inspections", "监督检查和监督员情况", inspections_figures, inspections_charts),
+    Section("assessment", "量化考核情况", assessment_figures, assessment_charts),
 ]
 
 
@@ -526,6 +537,29 @@ def install_demo(*, year: int = 2026) -> None:
             }
             report.save(update_fields=["notes"])
             _freeze(report, actor)
+        elif publish and report.is_published:
+            _add_missing_sections(report)
+
+
+def _add_missing_sections(report) -> None:
+    """A demo report published before a section existed gets that section's figures, computed now (the
+    sections it has keep their frozen figures): a demo loaded again shows every section."""
+    figures = Figures.from_json(report.figures)
+    missing = [section for section in SECTIONS if section.key not in figures.sections]
+    if not missing:
+        return
+    page = report.subject
+    subject = Subject(
+        page=page,
+        year=report.year,
+        today=clock.today(),
+        units=list(UnitPage.objects.live().filter(path__startswith=page.path).order_by("path")),
+        region_titles=dict(RegionPage.objects.filter(path__startswith=page.path).values_list("path", "title")),
+    )
+    for section in missing:
+        figures.sections[section.key] = section.compute(subject)
+    report.figures = figures.to_json()
+    report.save(update_fields=["figures", "updated_at"])
 
 
 def _freeze(report, actor) -> None:

@@ -4,6 +4,7 @@ everyone (the superior previews it in the admin)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -54,7 +55,9 @@ def report_detail(request: HttpRequest, year: int, subject_id: int) -> HttpRespo
 
 
 def report_pdf_bytes(report: AnnualReport) -> bytes:
-    return render_pdf(render_to_string("supervision/annualreport/pdf.html", report_context(report)))
+    # Links in the PDF (the 通报 of the 监督检查 section) must be absolute: the file leaves the site.
+    context = report_context(report) | {"link_base": settings.WAGTAILADMIN_BASE_URL.rstrip("/")}
+    return render_pdf(render_to_string("supervision/annualreport/pdf.html", context))
 
 
 def report_pdf(request: HttpRequest, year: int, subject_id: int) -> HttpResponse:
