@@ -10,6 +10,11 @@ def retire_cached_pages(**kwargs) -> None:
     bump_version()
 
 
+def retire_after_commit(**kwargs) -> None:
+    """A row a public page shows was saved or deleted: retire the cached pages once it is committed."""
+    transaction.on_commit(bump_version)
+
+
 def retire_after_wall_change(sender, instance, update_fields=None, **kwargs) -> None:
     """A reply shown on, taken off or changed on the 回音壁 (participation.Feedback) retires the cached
     pages and the 互动交流 fragment, once the change is committed (a fragment rendered meanwhile from the
@@ -29,3 +34,6 @@ def connect() -> None:
     filing_decided.connect(retire_cached_pages, dispatch_uid="cms-page-cache-filing-decided")
     for signal in (post_save, post_delete):
         signal.connect(retire_after_wall_change, sender="participation.Feedback", dispatch_uid=f"cms-page-cache-wall-{signal}")
+        # Public pages of the supervision app: 监督员 lists, 通报, 年度报告.
+        for model in ("supervision.DisclosureMonitor", "supervision.Bulletin", "supervision.AnnualReport"):
+            signal.connect(retire_after_commit, sender=model, dispatch_uid=f"cms-page-cache-{model}-{signal}")

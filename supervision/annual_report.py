@@ -209,6 +209,9 @@ def feedback_figures(subject: Subject) -> dict[str, Any]:
     }
 
 
+MIN_UNITS_FOR_PUBLIC_RATINGS = 2
+
+
 def evaluation_figures(subject: Subject) -> dict[str, Any]:
     """党员评议 of the year that have ended (results are released after the end): per period, the
     ratings of the subject's units added up. Counts only: the members' comments stay with the unit."""
@@ -236,6 +239,8 @@ def evaluation_figures(subject: Subject) -> dict[str, Any]:
                 "ends_on": period.ends_on.isoformat(),
                 "units": len(units),
                 "total": total,
+                # One unit's results are for its members and superiors (permissions.can_read_evaluation_results):
+                # the public report gives them only added up over several units.
                 "counts": [
                     {
                         "label": label,
@@ -243,7 +248,9 @@ def evaluation_figures(subject: Subject) -> dict[str, Any]:
                         "percent": round(100 * counts[value] / total, 1) if total else 0.0,
                     }
                     for value, label in Satisfaction.choices
-                ],
+                ]
+                if len(units) >= MIN_UNITS_FOR_PUBLIC_RATINGS
+                else [],
             }
         )
     return {"periods": out}

@@ -4,7 +4,10 @@ everyone (the superior previews it in the admin)."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,6 +19,7 @@ from .annual_report import figures_of, shown_sections
 from .models import AnnualReport, ReportState
 
 PER_PAGE = 20
+PDF_CACHE_SECONDS = 24 * 3600
 
 
 def published_reports():
@@ -26,7 +30,7 @@ def reports_list(request: HttpRequest) -> HttpResponse:
     reports = published_reports().order_by("-year", "subject__path")
     years = sorted(set(reports.values_list("year", flat=True)), reverse=True)
     year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and int(year) in years else None
+    year = int(year) if re.fullmatch(r"[0-9]{4}", year) and int(year) in years else None
     if year is not None:
         reports = reports.filter(year=year)
     page_obj = Paginator(reports, PER_PAGE).get_page(request.GET.get("page"))
@@ -62,7 +66,13 @@ def report_pdf_bytes(report: AnnualReport) -> bytes:
 
 def report_pdf(request: HttpRequest, year: int, subject_id: int) -> HttpResponse:
     report = _published(year, subject_id)
-    response = HttpResponse(report_pdf_bytes(report), content_type="application/pdf")
+    # A published report is frozen (figures and text), so its PDF is rendered once and served from the cache.
+    key = f"annual-report-pdf:{report.pk}:{report.published_at.isoformat()}"
+    data = cache.get(key)
+    if data is None:
+        data = report_pdf_bytes(report)
+        cache.set(key, data, PDF_CACHE_SECONDS)
+    response = HttpResponse(data, content_type="application/pdf")
     filename = f"annual-report-{report.year}-{report.subject_id}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
