@@ -58,6 +58,7 @@ DATA = re.compile(
     r"|\b\w+_\w+\b"  # usernames such as wj_editor
     r"|\b[\w-]+\.(?:pdf|docx?|xlsx?|txt|png|jpe?g|ofd|zip)\b"  # file names
     r"|https?://\S+|\blocalhost\b"
+    r"|\b[A-Z]{2,4}-\d{4}-\d{4,}\b"  # numbers the platform issues: YSQ- (requests), DT- (点题), ZTC- (直通车)
 )
 # A Latin word standing alone (not a piece of a token such as 1d95ae or A4).
 # Known and accepted: Wagtail's sites listing (superusers only) labels its columns by field name,
