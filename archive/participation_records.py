@@ -210,7 +210,7 @@ def file_request(*, request: DisclosureRequest) -> tuple[ArchiveRecord | None, b
     """archive_request, and whether it filed a new record."""
     # The row lock (taken already when called from the concluding step) makes a back-fill running beside a
     # live conclusion wait, then find the record: one conclusion, one record.
-    request = DisclosureRequest.objects.select_for_update().select_related("unit", "rule_set").get(pk=request.pk)
+    request = DisclosureRequest.objects.select_for_update(of=("self",)).select_related("unit", "rule_set").get(pk=request.pk)
     if request.status not in CONCLUDED_STATUSES or not (request.answered_at or request.refused_at):
         return None, False
     fingerprint = request_fingerprint(request)
@@ -278,7 +278,7 @@ def archive_feedback(*, feedback: Feedback) -> ArchiveRecord | None:
 @transaction.atomic
 def file_feedback(*, feedback: Feedback) -> tuple[ArchiveRecord | None, bool]:
     """archive_feedback, and whether it filed a new record."""
-    feedback = Feedback.objects.select_for_update().select_related("unit", "item", "replied_by").get(pk=feedback.pk)
+    feedback = Feedback.objects.select_for_update(of=("self",)).select_related("unit", "item", "replied_by").get(pk=feedback.pk)
     if not feedback.reply.strip() or feedback.replied_at is None:
         return None, False
     fingerprint = feedback_fingerprint(feedback)

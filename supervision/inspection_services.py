@@ -181,7 +181,7 @@ def rectification_add(
 
 
 def _lock_rectification(rectification: Rectification) -> Rectification:
-    return Rectification.objects.select_for_update().select_related("inspection", "unit").get(pk=rectification.pk)
+    return Rectification.objects.select_for_update(of=("self",)).select_related("inspection", "unit").get(pk=rectification.pk)
 
 
 @transaction.atomic
@@ -274,7 +274,7 @@ def bulletin_save(*, actor, inspection: Inspection, title: str, body: str) -> Bu
 
 
 def _lock_bulletin(bulletin: Bulletin) -> Bulletin:
-    return Bulletin.objects.select_for_update().select_related("inspection").get(pk=bulletin.pk)
+    return Bulletin.objects.select_for_update(of=("self",)).select_related("inspection").get(pk=bulletin.pk)
 
 
 @transaction.atomic
