@@ -11,7 +11,6 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -21,7 +20,6 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from deadlines import clock
 from disclosure_pages.models import RegionPage, UnitPage
@@ -29,25 +27,13 @@ from disclosure_pages.permissions import can_change, can_open_evaluation, can_se
 
 from .choices import PeriodState
 from .models import EvaluationPeriod
+from .policies import SupervisorPermissionPolicy
 from .selectors import evaluation_results, party_member_count, periods_for_supervisor, turnout
 from .services import EvaluationError, period_open, period_update
 
-ACTIONS = {"add", "change", "delete", "view"}
 
-
-class EvaluationPeriodPermissionPolicy(ModelPermissionPolicy):
+class EvaluationPeriodPermissionPolicy(SupervisorPermissionPolicy):
     """Supervisors (and superusers) open and manage the periods of the units and regions in their reach."""
-
-    def _supervisor(self, user) -> bool:
-        if not user.is_active or user.is_anonymous:
-            return False
-        return user.is_superuser or bool(roles_for(user).reaches)
-
-    def user_has_permission(self, user, action):
-        return action in ACTIONS and self._supervisor(user)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
 
     def user_has_permission_for_instance(self, user, action, instance):
         if action == "view":
@@ -58,16 +44,8 @@ class EvaluationPeriodPermissionPolicy(ModelPermissionPolicy):
             return can_change(user, instance) and not instance.ballots.exists()
         return False
 
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return any(self.user_has_permission_for_instance(user, action, instance) for action in actions)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if not set(actions) & ACTIONS:
-            return EvaluationPeriod.objects.none()
+    def supervised(self, user):
         return periods_for_supervisor(user)
-
-    def users_with_any_permission(self, actions, include_superusers=True):
-        return get_user_model()._default_manager.none()
 
 
 def targets_for(user):

@@ -21,19 +21,16 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from deadlines import clock
-from disclosure_pages.permissions import can_change, can_see, roles_for, unit_scope_q
+from disclosure_pages.permissions import can_change, can_see, unit_scope_q
 
 from .admin_views import targets_for
 from .annual_report import SECTIONS, ReportError, report_draft, report_publish, report_update
 from .annualreport_views import report_context
 from .models import AnnualReport
 from .models_annualreport import NOTE_MAX, OVERVIEW_MAX
+from .policies import is_supervisor
 
 FORBIDDEN = "只有上级党组织（监督范围覆盖该区域或单位的组织部门）可以起草和发布年度报告。"
-
-
-def is_supervisor(user) -> bool:
-    return user.is_active and user.is_authenticated and (user.is_superuser or bool(roles_for(user).reaches))
 
 
 def reports_for(user):

@@ -11,7 +11,6 @@ import csv
 
 from django import forms
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -27,7 +26,6 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from deadlines.pdf import render_pdf
 from disclosure_pages.models import RegionPage, UnitPage
@@ -35,8 +33,8 @@ from disclosure_pages.permissions import can_change, can_see, roles_for, unit_sc
 
 from .assessment import scheme_lines, scheme_results
 from .models_assessment import AssessmentScheme, criterion_choices
+from .policies import SupervisorPermissionPolicy
 
-ACTIONS = {"add", "change", "delete", "view"}
 EVIDENCE_PER_PAGE = 100
 FORMULA = "总分 = Σ（权重 × 单项得分率）÷ Σ权重 × 100，满分100分；权重为正数即可，不必合计为100。单项得分 = 达标数 ÷ 应计数 × 100。"
 
@@ -48,19 +46,8 @@ def schemes_for(user):
     return qs if q is None else qs.filter(q)
 
 
-class AssessmentSchemePermissionPolicy(ModelPermissionPolicy):
+class AssessmentSchemePermissionPolicy(SupervisorPermissionPolicy):
     """Supervisors (and superusers) set up and read the schemes of the regions in their reach."""
-
-    def _supervisor(self, user) -> bool:
-        if not user.is_active or user.is_anonymous:
-            return False
-        return user.is_superuser or bool(roles_for(user).reaches)
-
-    def user_has_permission(self, user, action):
-        return action in ACTIONS and self._supervisor(user)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
 
     def user_has_permission_for_instance(self, user, action, instance):
         if action == "view":
@@ -69,16 +56,8 @@ class AssessmentSchemePermissionPolicy(ModelPermissionPolicy):
             return can_change(user, instance)
         return False
 
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return any(self.user_has_permission_for_instance(user, action, instance) for action in actions)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if not set(actions) & ACTIONS:
-            return AssessmentScheme.objects.none()
+    def supervised(self, user):
         return schemes_for(user)
-
-    def users_with_any_permission(self, actions, include_superusers=True):
-        return get_user_model()._default_manager.none()
 
 
 def regions_for(user):

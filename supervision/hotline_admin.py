@@ -42,32 +42,21 @@ from .hotline_selectors import (
 )
 from .hotline_services import HotlineError, monitor_appoint, monitor_update, opinion_answer
 from .models_hotline import ANSWER_MAX, DisclosureMonitor, MonitorIdentity, MonitorOpinion
-
-CRUD = {"add", "change", "delete", "view"}
+from .policies import SupervisorPermissionPolicy, is_supervisor
 
 
 def _active(user) -> bool:
     return user.is_active and not user.is_anonymous
 
 
-def _supervisor(user) -> bool:
-    return _active(user) and (user.is_superuser or bool(roles_for(user).reaches))
-
-
 # --- 党务公开监督员 ----------------------------------------------------------------------------------
 
 
-class MonitorPermissionPolicy(ModelPermissionPolicy):
+class MonitorPermissionPolicy(SupervisorPermissionPolicy):
     """Supervisors (and superusers) appoint and manage the 监督员 of the units in their reach."""
 
-    def user_has_permission(self, user, action):
-        return action in CRUD and _supervisor(user)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
     def user_has_permission_for_instance(self, user, action, instance):
-        if not _supervisor(user):
+        if not is_supervisor(user):
             return False
         if action == "view":
             return can_see(user, instance)
@@ -77,16 +66,8 @@ class MonitorPermissionPolicy(ModelPermissionPolicy):
             return can_change(user, instance) and not instance.opinions.exists()
         return False
 
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return any(self.user_has_permission_for_instance(user, action, instance) for action in actions)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if not (set(actions) & CRUD and _supervisor(user)):
-            return DisclosureMonitor.objects.none()
+    def supervised(self, user):
         return monitors_for_supervisor(user)
-
-    def users_with_any_permission(self, actions, include_superusers=True):
-        return get_user_model()._default_manager.none()
 
 
 def units_in_reach(user):

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -26,7 +25,6 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from deadlines import clock
 from disclosure_pages.models import UnitPage
@@ -50,29 +48,20 @@ from .inspection_selectors import (
     unit_progress,
 )
 from .models_inspections import TEXT_MAX, Bulletin, Inspection
+from .policies import SupervisorPermissionPolicy
 
 NAMESPACE = "supervision_inspections"
-ACTIONS = {"add", "change", "view"}
 
 
 def inspect_url(inspection) -> str:
     return reverse(f"{NAMESPACE}:inspect", args=[inspection.pk])
 
 
-class InspectionPermissionPolicy(ModelPermissionPolicy):
+class InspectionPermissionPolicy(SupervisorPermissionPolicy):
     """Supervisors (and superusers) open inspections in their reach and work on them; nobody deletes one
     (its materials are filed in the archive)."""
 
-    def _supervisor(self, user) -> bool:
-        if not user.is_active or user.is_anonymous:
-            return False
-        return user.is_superuser or bool(roles_for(user).reaches)
-
-    def user_has_permission(self, user, action):
-        return action in ACTIONS and self._supervisor(user)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
+    actions = frozenset({"add", "change", "view"})
 
     def user_has_permission_for_instance(self, user, action, instance):
         if action == "view":
@@ -81,14 +70,8 @@ class InspectionPermissionPolicy(ModelPermissionPolicy):
             return can_change(user, instance) and instance.is_open
         return False
 
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return any(self.user_has_permission_for_instance(user, action, instance) for action in actions)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        return inspections_for_supervisor(user) if set(actions) & ACTIONS else Inspection.objects.none()
-
-    def users_with_any_permission(self, actions, include_superusers=True):
-        return get_user_model()._default_manager.none()
+    def supervised(self, user):
+        return inspections_for_supervisor(user)
 
 
 # --- forms -------------------------------------------------------------------------------------------
