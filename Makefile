@@ -23,7 +23,7 @@ $(NODE_STAMP): package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(NODE_STAMP)
 
-system-deps: ## Debian packages: a CJK font for PDFs, poppler (pdftotext), Chromium for browser tests
+system-deps: ## Debian packages: a CJK font for PDFs, poppler (pdftotext), Chromium for browser tests, wrk for bench/load.sh
 	@bash scripts/system_deps.sh
 
 install: $(STAMP) $(NODE_STAMP) system-deps ## Create .venv and install everything the project needs

@@ -7,7 +7,12 @@ from disclosure_pages.signals import items_imported
 
 
 def retire_cached_pages(**kwargs) -> None:
+    """A publication, revocation, move, import or decided 目录变更: retire the cached pages now, and
+    again once it is committed. Pages are read outside any transaction (cms/transactions.py), so a
+    reader between the two sees the rows as they were before the commit; what it caches under the
+    intermediate version is retired by the second bump."""
     bump_version()
+    transaction.on_commit(bump_version)
 
 
 def retire_after_commit(**kwargs) -> None:

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.transactions import atomic_writes_only
 from cms.views import AdminLoginView, LoginView, display_mode
 from disclosure_pages.views import PageTypesUsageReportView, no_such_revision
 
@@ -39,4 +41,9 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail's page serving, with reads outside the request's transaction (cms/transactions.py);
+    # before Wagtail's own URLs, whose identical pattern it shadows.
+    re_path(wagtail_urls.serve_pattern, atomic_writes_only(wagtail_views.serve), name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]

@@ -8,6 +8,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
 # msgfmt, for `manage.py compilemessages` after editing locale/*.po (the .mo files are committed).
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+# wrk, the HTTP load generator of bench/load.sh.
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
