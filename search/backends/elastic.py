@@ -102,7 +102,8 @@ zh_unigram = analyzer(
 EXACT_TIER_BOOST = 1_000_000.0
 PHRASE_TIER_BOOST = 10_000.0
 
-# Searched fields and their boosts; the same weights as the embedded backend.
+# Searched fields and their boosts. Within a tier Elasticsearch orders by bm25 with these weights; the
+# embedded backend puts title matches first, then the others, each newest first (no bm25 there).
 TEXT_FIELDS: dict[str, float] = {
     "title": 5.0,
     "body": 1.0,

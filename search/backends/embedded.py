@@ -20,11 +20,15 @@ Choices, measured on synthetic disclosure items (bench/search_core.py):
   (pyroaring); the ids of each facet value and of what each kind of reader
   may see are bitmaps too, made once per index generation (a token in
   ``meta`` that every write replaces, so every process notices). Filters and
-  facet counts are intersections. bm25, the costliest part of matching
-  (two thirds of it: FTS5 reads each phrase twice and the sizes of each
-  row), runs only in the tier that fills the page and only on its filtered
-  hits, with SQLite keeping the best rows. Reading (id, bm25, date, keys) of
-  every match and counting with Counter cost about 3 µs per matching item.
+  facet counts are intersections. Reading (id, bm25, date, keys) of every
+  match and counting with Counter cost about 3 µs per matching item.
+- No bm25. Within a tier (exact code / 文号, phrase, words) items whose
+  title matches come first, then the rest, each newest first. The title
+  matches come from a second FTS5 table of titles alone, whose lists are
+  short. bm25 over the tier that filled the page was two thirds of a
+  query at 100,000 items (FTS5 reads each phrase again, and each row's
+  size), worst with a facet filter: at 100,000 items the 50 bench
+  queries' p95 went from 30.7 to 16.3 ms (bench/search.py).
 - The index is its own file, never Django's database: it works the same when
   Django uses PostgreSQL, and rebuilding it never locks the site's tables.
 
@@ -83,16 +87,16 @@ DEFAULT_PATH = Path("var/search/index.sqlite3")
 # Bump when the tables or the analysis change: an index written by another
 # version is recreated empty rather than queried wrongly (search_check then
 # reports everything missing and search_rebuild refills it).
-SCHEMA_VERSION = "6"  # 6: every published item, with its scope and tree path (members search)
+SCHEMA_VERSION = "7"  # 6: every published item with its scope and tree path; 7: fts_title
 
-# FTS columns in order, with their bm25 weights: a match in the title counts
-# five times a match in the body.
-FTS_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("title", 5.0),
-    ("body", 1.0),
-    ("tables_text", 1.0),
-    ("attachments_text", 0.5),
-    ("meta", 2.0),  # IndexDocument.meta_text(): unit path, catalogue names, 文号
+# FTS columns in order. Titles are also in fts_title, alone: a match there
+# ranks first within its tier.
+FTS_COLUMNS: tuple[str, ...] = (
+    "title",
+    "body",
+    "tables_text",
+    "attachments_text",
+    "meta",  # IndexDocument.meta_text(): unit path, catalogue names, 文号
 )
 SNIPPET_FIELDS = ("body", "tables_text", "attachments_text")
 SNIPPET_SIZE = 120
@@ -165,14 +169,19 @@ CREATE TABLE IF NOT EXISTS doc_texts(
     attachments_text TEXT NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    {", ".join(name for name, _ in FTS_COLUMNS)},
+    {", ".join(FTS_COLUMNS)},
+    tokenize = 'unicode61 remove_diacritics 0',
+    content = '',
+    contentless_delete = 1
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_title USING fts5(
+    title,
     tokenize = 'unicode61 remove_diacritics 0',
     content = '',
     contentless_delete = 1
 );
 """
-_TABLES = ("terms", "docs", "doc_keys", "doc_texts", "fts")
-_BM25 = "bm25(fts, {})".format(", ".join(str(weight) for _, weight in FTS_COLUMNS))
+_TABLES = ("terms", "docs", "doc_keys", "doc_texts", "fts", "fts_title")
 # Stored for inspection only (sqlite3 CLI); searches read the columns above.
 _EXTRA_FIELDS = ("region", "region_path", "level1", "level2", "level3", "year", "period", "time_limit", "doc_number")
 
@@ -396,11 +405,13 @@ class EmbeddedBackend(SearchBackend):
             "INSERT INTO doc_texts(id, body, tables_text, attachments_text) VALUES (?, ?, ?, ?)",
             (doc.id, doc.body, doc.tables_text, doc.attachments_text),
         )
+        title = index_text(doc.title)
+        con.execute("INSERT INTO fts_title(rowid, title) VALUES (?, ?)", (doc.id, title))
         con.execute(
-            f"INSERT INTO fts(rowid, {', '.join(name for name, _ in FTS_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
             (
                 doc.id,
-                index_text(doc.title),
+                title,
                 index_text(doc.body),
                 index_text(doc.tables_text),
                 index_text(doc.attachments_text),
@@ -416,6 +427,7 @@ class EmbeddedBackend(SearchBackend):
         con.execute("DELETE FROM doc_keys WHERE id = ?", (doc_id,))
         con.execute("DELETE FROM doc_texts WHERE id = ?", (doc_id,))
         con.execute("DELETE FROM fts WHERE rowid = ?", (doc_id,))
+        con.execute("DELETE FROM fts_title WHERE rowid = ?", (doc_id,))
 
     def index(self, docs: Iterable[IndexDocument]) -> int:
         count = 0
@@ -481,6 +493,7 @@ class EmbeddedBackend(SearchBackend):
                     progress(count)
             # Merge the FTS b-trees into one: fewer segments to read per query.
             con.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            con.execute("INSERT INTO fts_title(fts_title) VALUES ('optimize')")
         return count
 
     def clear(self) -> None:
@@ -546,7 +559,7 @@ class EmbeddedBackend(SearchBackend):
     def suggest(
         self, text: str, *, limit: int = 8, exclude: Collection[int] = (), visibility: Visibility = PUBLIC
     ) -> Suggestions:
-        """Titles through FTS5 on the title column alone, newest first (by
+        """Titles through FTS5 on the table of titles, newest first (by
         rowid: no bm25, so the cost does not grow with the matches);
         catalogue names and units from the dictionary of facet values, those
         of an item the reader may see."""
@@ -554,14 +567,14 @@ class EmbeddedBackend(SearchBackend):
         if not plan.phrases:
             return Suggestions()
         excluded = frozenset(map(int, exclude))
-        expression = "title : (" + fts_match_expression(plan.phrases[:1]) + ")"
+        expression = fts_match_expression(plan.phrases[:1])
         seen = visibility_sql(visibility)
         with self._read() as con:
             ids = [
                 int(row[0])
                 for row in con.execute(
-                    "SELECT fts.rowid FROM fts JOIN doc_keys k ON k.id = fts.rowid"
-                    f" WHERE fts MATCH ?{' AND ' + seen if seen else ''} ORDER BY fts.rowid DESC LIMIT ?",
+                    "SELECT f.rowid FROM fts_title f JOIN doc_keys k ON k.id = f.rowid"
+                    f" WHERE fts_title MATCH ?{' AND ' + seen if seen else ''} ORDER BY f.rowid DESC LIMIT ?",
                     (expression, limit + len(excluded)),
                 )
                 if int(row[0]) not in excluded
@@ -608,15 +621,14 @@ class EmbeddedBackend(SearchBackend):
         excluded: frozenset[int] = frozenset(),
         visibility: Visibility = PUBLIC,
     ) -> tuple[int, dict[str, Counter[int]], list[int]]:
-        """Match with bitmaps, rank only the page.
+        """Match and rank with bitmaps.
 
-        Each tier's matching ids come out of FTS5 as one string (no bm25, no
-        row per item) into a roaring bitmap; visibility, facet filters and
-        facet counts are intersections with the bitmaps of the index
-        snapshot (one per facet value, per visibility), so nothing counts
-        per matching item in Python. bm25 runs in SQLite for the tier that
-        fills the page, on its visible filtered hits only, and SQLite keeps
-        the best rows (ORDER BY ... LIMIT).
+        Each tier's matching ids come out of FTS5 as one string (no row per
+        item) into a roaring bitmap; visibility, facet filters and facet
+        counts are intersections with the bitmaps of the index snapshot (one
+        per facet value, per visibility), so nothing counts per matching item
+        in Python. The page: tier by tier, the hits whose title matches, then
+        the others, each newest first.
         """
         snap = self._snapshot(con)
         parts = tier_parts(plan)
@@ -658,31 +670,14 @@ class EmbeddedBackend(SearchBackend):
                 if len(page) >= wanted:
                     break
                 tier_hits = tier & hits
-                if tier_hits:
-                    whole = tier_hits == snap.match(con, part)
-                    page += self._ranked(con, part, None if whole else tier_hits, wanted - len(page), snap)
+                if not tier_hits:
+                    continue
+                in_title = tier_hits & snap.match(con, part, table="fts_title")
+                page += snap.newest(in_title, wanted - len(page))
+                page += snap.newest(tier_hits - in_title, wanted - len(page))
         else:
             page = snap.newest(hits, wanted)
         return len(hits), counts, page[query.offset : wanted]
-
-    @staticmethod
-    def _ranked(con: apsw.Connection, expression: str, among: BitMap | None, n: int, snap: _Snapshot) -> list[int]:
-        """The n best of the items matching ``expression`` (all of them, or
-        those in ``among``) by bm25, ties newest first."""
-        restrict, args = "", [expression]
-        if among is not None:
-            # Unary + keeps the IN a filter on FTS5's rows; as a rowid
-            # constraint SQLite would run the MATCH once per id.
-            restrict = " AND +rowid IN (SELECT value FROM json_each(?))"
-            args.append("[" + ",".join(map(str, among)) + "]")
-        sql = f"SELECT rowid, {_BM25} FROM fts WHERE fts MATCH ?{restrict}"
-        rows = con.execute(f"{sql} ORDER BY 2 LIMIT ?", (*args, n + 1)).fetchall()
-        if len(rows) > n and rows[n][1] == rows[n - 1][1]:
-            # A tie across the page boundary: every row as good as the last.
-            rows = con.execute(f"{sql} AND {_BM25} <= ?", (*args, rows[n - 1][1])).fetchall()
-        order = snap.date_rank
-        rows.sort(key=lambda r: (r[1], order.get(r[0], 0)))
-        return [int(r[0]) for r in rows[:n]]
 
     def _snapshot(self, con: apsw.Connection) -> _Snapshot:
         """The bitmaps of the index as this read transaction sees it, made
@@ -865,16 +860,18 @@ class _Snapshot:
             ids = self._visible[seen] = _ids(text)
         return ids
 
-    def match(self, con: apsw.Connection, expression: str) -> BitMap:
+    def match(self, con: apsw.Connection, expression: str, table: str = "fts") -> BitMap:
+        """The ids matching ``expression`` in ``table`` (fts, or fts_title: titles alone)."""
+        key = f"{table}:{expression}"
         with self._lock:
-            ids = self._matches.get(expression)
+            ids = self._matches.get(key)
             if ids is not None:
-                self._matches.move_to_end(expression)
+                self._matches.move_to_end(key)
                 return ids
-        (text,) = con.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (expression,)).fetchone()
+        (text,) = con.execute(f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ?", (expression,)).fetchone()
         ids = _ids(text)
         with self._lock:
-            self._matches[expression] = ids
+            self._matches[key] = ids
             while len(self._matches) > _MATCH_CACHE_SIZE:
                 self._matches.popitem(last=False)
         return ids
