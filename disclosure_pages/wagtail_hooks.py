@@ -14,6 +14,7 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
 from .actions import CORRECT_LOG_ACTION, REVOKE_LOG_ACTION, WITHDRAW_LOG_ACTION
+from .admin_listing import ExplorerPageViewSet
 from .documents import inline_safe, may_read_file
 from .params import parse_id
 from .permissions import can_correct, can_revoke, can_view_history, can_withdraw
@@ -181,6 +182,11 @@ def register_item_admin_urls():
 @hooks.register("register_admin_viewset")
 def register_roles_viewsets():
     return RolesViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")  # after Wagtail's own for Page (order -1), so it replaces it
+def register_explorer_viewset():
+    return ExplorerPageViewSet()
 
 
 class ItemHistoryButton(PageMenuItem):
