@@ -47,6 +47,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -77,13 +78,14 @@ class Criterion:
         return {unit.pk: self.measure(unit, year) for unit in units}
 
 
-def by_name(dotted: str) -> Callable[[UnitPage, int], Measure]:
+def by_name(dotted: str) -> Callable[[Any, int], Any]:
     """A criterion function named by its dotted path, imported when first called (for other modules'
-    selectors: `Criterion("findings_closed", …, by_name("supervision.inspection_selectors.findings_closed"))`)."""
+    selectors: `Criterion("findings_closed", …, by_name("….findings_closed"), by_name("….findings_closed_many"))`:
+    (unit, year) → Measure, and (units, year) → a Measure per unit, for a whole ranking in one go)."""
 
-    def call(unit: UnitPage, year: int) -> Measure:
+    def call(unit_or_units: Any, year: int) -> Any:
         module, _, name = dotted.rpartition(".")
-        return getattr(importlib.import_module(module), name)(unit, year)
+        return getattr(importlib.import_module(module), name)(unit_or_units, year)
 
     call.__name__ = dotted
     return call
@@ -307,10 +309,12 @@ CRITERIA: dict[str, Criterion] = {
         Criterion(
             "opinions_answered", "监督意见答复", "监督员通过“直通车”提出的监督意见在答复期限内答复。",
             by_name("supervision.hotline_selectors.opinions_answered"),
+            by_name("supervision.hotline_selectors.opinions_answered_many"),
         ),
         Criterion(
             "findings_closed", "检查问题整改", "监督检查提出的整改事项在整改期限内整改完毕并经上级确认。",
             by_name("supervision.inspection_selectors.findings_closed"),
+            by_name("supervision.inspection_selectors.findings_closed_many"),
         ),
     ]
 }

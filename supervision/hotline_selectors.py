@@ -90,19 +90,27 @@ def overdue_opinions_in_reach(user, *, today: datetime.date) -> QuerySet[Monitor
     )
 
 
+OPINIONS_NOTE = "当年提出的监督意见，在答复期限内（按工作日计算）答复的计为按时答复。"
+
+
 def opinions_answered(unit, year: int) -> Measure:
     """量化考核 “监督意见答复”: one row per opinion filed with the unit in `year` (Beijing time), met when
     answered on or before its due date. An opinion still open counts as not met, whether or not its due
     date has passed: the assessment is read after the year."""
+    return opinions_answered_many([unit], year)[unit.pk]
+
+
+def opinions_answered_many(units, year: int) -> dict[int, Measure]:
+    """opinions_answered for every unit of a ranking, in one query."""
     tz = timezone.get_current_timezone()
     start = datetime.datetime(year, 1, 1, tzinfo=tz)
     end = datetime.datetime(year + 1, 1, 1, tzinfo=tz)
+    rows: dict[int, list[Evidence]] = {unit.pk: [] for unit in units}
     opinions = (
-        MonitorOpinion.objects.filter(unit=unit, filed_at__gte=start, filed_at__lt=end)
+        MonitorOpinion.objects.filter(unit__in=list(rows), filed_at__gte=start, filed_at__lt=end)
         .select_related("monitor")
         .order_by("filed_at", "pk")
     )
-    rows = []
     for opinion in opinions:
         filed = timezone.localdate(opinion.filed_at)
         if opinion.answered_at is None:
@@ -111,7 +119,7 @@ def opinions_answered(unit, year: int) -> Measure:
             answered = timezone.localdate(opinion.answered_at)
             met = answered <= opinion.due_date
             outcome = f"{answered:%Y-%m-%d} 答复" + ("" if met else f"，逾期 {(answered - opinion.due_date).days} 天")
-        rows.append(
+        rows[opinion.unit_id].append(
             Evidence(
                 label=f"{opinion.number} 监督意见（{opinion.monitor.name}）",
                 detail=f"{filed:%Y-%m-%d} 提出，期限 {opinion.due_date:%Y-%m-%d}，{outcome}",
@@ -119,4 +127,4 @@ def opinions_answered(unit, year: int) -> Measure:
                 url=reverse("supervision_opinions:inspect", args=[opinion.pk]),
             )
         )
-    return Measure.of(rows, note="当年提出的监督意见，在答复期限内（按工作日计算）答复的计为按时答复。")
+    return {pk: Measure.of(unit_rows, note=OPINIONS_NOTE) for pk, unit_rows in rows.items()}

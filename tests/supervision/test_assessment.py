@@ -203,3 +203,20 @@ def test_a_criterion_is_one_entry(world, monkeypatch):
     assert [(r.unit.pk, r.total) for r in results] == [
         (units[fx.JIA].pk, Decimal("37.50")), (units[fx.BING].pk, Decimal("37.50")), (units[fx.YI].pk, Decimal("25.00")),
     ]
+
+
+@pytest.mark.parametrize("key", sorted(CRITERIA))
+def test_each_criterion_counts_a_ranking_in_queries_that_do_not_grow_with_its_units(world, key):
+    """Every criterion measures all the units of a ranking at once: the same number of queries for one
+    unit as for three (the 直通车 and 整改 criteria ran theirs once per unit)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    region, units = world
+    counts = []
+    everyone = list(units.values())
+    for some in (everyone[:1], everyone):
+        with CaptureQueriesContext(connection) as queries:
+            CRITERIA[key].measure_many(some, 2025)
+        counts.append(len(queries))
+    assert len(units) == 3 and counts[0] == counts[1], counts
