@@ -18,24 +18,20 @@ from wagtail.admin.filters import MultipleUserFilter
 from wagtail.admin.views.pages.listing import EditedByFilter, GenericPageFilterSet
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.models import Page, PageLogEntry
-from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import policy_registry
 
 
 def _explorable(request):
-    policy = policy_registry.get_by_type(Page) or PagePermissionPolicy()
-    return policy.explorable_instances(request.user).order_by().values("pk")
+    return policy_registry.get_by_type(Page).explorable_instances(request.user).order_by()
 
 
 def owners_of_explorable_pages(request):
-    return get_user_model().objects.filter(
-        pk__in=Page.objects.filter(pk__in=_explorable(request)).order_by().values("owner_id")
-    )
+    return get_user_model().objects.filter(pk__in=_explorable(request).values("owner_id"))
 
 
 def editors_of_explorable_pages(request):
     return get_user_model().objects.filter(
-        pk__in=PageLogEntry.objects.filter(action="wagtail.edit", page_id__in=_explorable(request))
+        pk__in=PageLogEntry.objects.filter(action="wagtail.edit", page_id__in=_explorable(request).values("pk"))
         .order_by()
         .values("user_id")
     )
