@@ -311,13 +311,12 @@ def requests_charts(data: dict[str, Any]) -> list[str]:
     rows = [(row["label"], row["count"]) for row in data["by_outcome"]]
     rows += [("不予受理", data["refused"]), ("办理中", data["pending"])]
     return [
-        charts.hbar_chart(
+        charts.count_bars(
             key="requests",
             title="依申请公开办理结果",
-            desc=f"本年度收到申请{data['received']}件：" + "；".join(f"{label}{count}件" for label, count in rows),
-            labels=[label for label, _ in rows],
-            values=[count for _, count in rows],
-            texts=[f"{count}件" for _, count in rows],
+            lead=f"本年度收到申请{data['received']}件",
+            rows=rows,
+            unit="件",
             x_label="申请数（件）",
             empty_text="本年度未收到依申请公开申请",
             empty=not data["received"],

@@ -152,13 +152,12 @@ def inspections_charts(data: dict[str, Any]) -> list[str]:
         ("逾期未整改", r["overdue"]),
     ]
     return [
-        charts.hbar_chart(
+        charts.count_bars(
             key="rectifications",
             title="整改事项办理情况",
-            desc=f"本年度监督检查提出整改事项{r['raised']}项：" + "；".join(f"{label}{count}项" for label, count in rows),
-            labels=[label for label, _ in rows],
-            values=[count for _, count in rows],
-            texts=[f"{count}项" for _, count in rows],
+            lead=f"本年度监督检查提出整改事项{r['raised']}项",
+            rows=rows,
+            unit="项",
             x_label="整改事项（项）",
             empty_text="本年度监督检查未提出整改事项",
             empty=not r["raised"],

@@ -183,3 +183,29 @@ def hbar_chart(
         "</svg>",
     ]
     return mark_safe("".join(parts))
+
+
+def count_bars(
+    *,
+    key: str,
+    title: str,
+    lead: str,
+    rows: list[tuple[str, int]],
+    unit: str,
+    x_label: str,
+    empty_text: str,
+    empty: bool,
+) -> SafeString:
+    """Horizontal bars of counts, one per (label, count), each ending in its count and `unit` (件, 项);
+    the description reads `lead`, then every row ("本年度收到申请12件：予以公开8件；……")."""
+    return hbar_chart(
+        key=key,
+        title=title,
+        desc=f"{lead}：" + "；".join(f"{label}{count}{unit}" for label, count in rows),
+        labels=[label for label, _ in rows],
+        values=[count for _, count in rows],
+        texts=[f"{count}{unit}" for _, count in rows],
+        x_label=x_label,
+        empty_text=empty_text,
+        empty=empty,
+    )
